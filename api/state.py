@@ -1,0 +1,32 @@
+"""Process-wide resources of the API, created in the lifespan and reached through `request.app.state`."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.client import Client
+
+from portal.db.session import SessionFactory
+from portal.settings import Settings
+from temporal.client import connect
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: SessionFactory
+    redis: Redis
+    _temporal: Client | None = None
+    _temporal_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def temporal(self) -> Client:
+        """Connected on first use, so the API starts (and reports not-ready) while Temporal is down."""
+        if self._temporal is None:
+            async with self._temporal_lock:
+                if self._temporal is None:
+                    self._temporal = await asyncio.wait_for(connect(self.settings), timeout=5)
+        return self._temporal

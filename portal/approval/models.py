@@ -1,0 +1,95 @@
+"""Approval (전자결재) tables: templates, documents, line steps and history (the Temporal projection)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db.base import Base, Timestamps
+
+
+class ApprovalTemplate(Timestamps, Base):
+    __tablename__ = "approval_templates"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    code: Mapped[str] = mapped_column(String(50), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str | None] = mapped_column(String(100))
+    description: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(50))
+    form_schema: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    line_rule: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    sla_policy: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    numbering_rule: Mapped[str] = mapped_column(String(100), default="{code}-{yyyy}-{seq:06d}")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+
+
+class ApprovalDocument(Timestamps, Base):
+    __tablename__ = "approval_documents"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    template_id: Mapped[int | None] = mapped_column(
+        ForeignKey("approval_templates.id", ondelete="RESTRICT"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    document_type: Mapped[str] = mapped_column(String(50))
+    title: Mapped[str] = mapped_column(String(300))
+    content: Mapped[str | None] = mapped_column(Text)
+    form_data: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    status: Mapped[str] = mapped_column(String(20), default="draft", server_default="draft", index=True)
+    current_step: Mapped[int | None] = mapped_column(Integer)
+    document_number: Mapped[str | None] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    previous_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("approval_documents.id", ondelete="SET NULL")
+    )
+    workflow_id: Mapped[str | None] = mapped_column(String(100))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ApprovalLine(Base):
+    __tablename__ = "approval_lines"
+    __table_args__ = (
+        Index("ix_approval_lines_document_step", "document_id", "step_order"),
+        Index("ix_approval_lines_approver_status", "approver_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("approval_documents.id", ondelete="CASCADE"))
+    step_order: Mapped[int] = mapped_column(Integer)
+    line_type: Mapped[str] = mapped_column(String(20), default="approval")
+    approver_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    group_rule: Mapped[str | None] = mapped_column(String(10))
+    required_count: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="waiting", server_default="waiting")
+    comment: Mapped[str | None] = mapped_column(Text)
+    acted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ApprovalHistory(Base):
+    __tablename__ = "approval_history"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("approval_documents.id", ondelete="CASCADE"), index=True
+    )
+    step_order: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    comment: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(String(16), default="web", server_default="web")
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(500))
+    details: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    # Activities insert with this key so a retry never writes the same row twice.
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), index=True
+    )

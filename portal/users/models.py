@@ -1,0 +1,56 @@
+"""User table: local and Active Directory accounts."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, DateTime, Enum, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db.base import Base, Timestamps
+
+
+class AuthSource(enum.StrEnum):
+    local = "local"
+    ad = "ad"
+
+
+class User(Timestamps, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    employee_number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str | None] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL"), index=True
+    )
+    position: Mapped[str | None] = mapped_column(String(50))
+    job_title: Mapped[str | None] = mapped_column(String(100))
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    profile_image_url: Mapped[str | None] = mapped_column(String(500))
+    locale: Mapped[str] = mapped_column(String(8), default="ko", server_default="ko")
+
+    auth_source: Mapped[AuthSource] = mapped_column(
+        Enum(AuthSource, name="auth_source", values_callable=lambda e: [m.value for m in e]),
+        default=AuthSource.local,
+        server_default=AuthSource.local.value,
+    )
+    password_hash: Mapped[str | None] = mapped_column(String(100))
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Bumped on password change, deactivation or role change: older access tokens stop working.
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    failed_login_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    ad_username: Mapped[str | None] = mapped_column(String(256), index=True)
+    ad_dn: Mapped[str | None] = mapped_column(String(1000))
+    ad_object_guid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    ad_sync_date: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true", index=True)

@@ -1,0 +1,23 @@
+"""Starting the system workflows from the API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from temporalio.client import Client
+
+from temporal import queues
+from workflows.system import WorkerCheckInput, WorkerCheckResult, WorkerCheckWorkflow
+
+__all__ = ["WorkerCheckResult", "run_worker_check"]
+
+
+async def run_worker_check(client: Client, *, requested_by: int, timeout: float = 15.0) -> WorkerCheckResult:
+    return await client.execute_workflow(
+        WorkerCheckWorkflow.run,
+        WorkerCheckInput(requested_by=requested_by),
+        id=f"worker-check-{uuid.uuid4().hex}",
+        task_queue=queues.SYSTEM,
+        execution_timeout=timedelta(seconds=timeout),
+    )

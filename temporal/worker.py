@@ -1,0 +1,59 @@
+"""Worker entry point: `python -m temporal.worker` polls every task queue of the registry."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Sequence
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from portal.common.logging import configure_logging
+from portal.db.session import create_engine, create_session_factory
+from portal.settings import Settings, get_settings
+from temporal.client import connect
+from temporal.registry import Dependencies, queue_specs
+
+log = logging.getLogger("temporal.worker")
+
+
+def build_workers(client: Client, deps: Dependencies, only: Sequence[str] | None = None) -> list[Worker]:
+    return [
+        Worker(client, task_queue=spec.task_queue, workflows=list(spec.workflows),
+               activities=list(spec.activities))
+        for spec in queue_specs(deps)
+        if only is None or spec.task_queue in only
+    ]
+
+
+async def run(settings: Settings) -> None:
+    engine = create_engine(settings.effective_database_url)
+    client = await connect(settings)
+    workers = build_workers(client, Dependencies(sessions=create_session_factory(engine)))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    log.info("worker started", extra={"task_queues": [w.task_queue for w in workers]})
+    runs = [asyncio.create_task(w.run()) for w in workers]
+    try:
+        done, _ = await asyncio.wait([*runs, asyncio.create_task(stop.wait())],
+                                     return_when=asyncio.FIRST_COMPLETED)
+        for task in done & set(runs):
+            task.result()  # a worker that died on its own: surface why
+    finally:
+        await asyncio.gather(*(w.shutdown() for w in workers), return_exceptions=True)
+        await engine.dispose()
+        log.info("worker stopped")
+
+
+def main() -> None:
+    settings = get_settings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    asyncio.run(run(settings))
+
+
+if __name__ == "__main__":
+    main()
