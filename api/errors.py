@@ -9,7 +9,8 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from redis.exceptions import RedisError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -77,7 +78,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    for exc_type in (RedisError, OperationalError, InterfaceError, ConnectionError, TimeoutError):
+    for exc_type in (RedisConnectionError, RedisTimeoutError, OperationalError, InterfaceError, ConnectionError, TimeoutError):
         app.add_exception_handler(exc_type, _dependency_down)
     # Other database errors carry SQL in their text: answered as a plain 500. Errors nobody handles at all
     # are caught by RequestContextMiddleware, so no traceback reaches uvicorn's log either.
