@@ -78,7 +78,9 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    for exc_type in (RedisConnectionError, RedisTimeoutError, OperationalError, InterfaceError, ConnectionError, TimeoutError):
+    unavailable = (RedisConnectionError, RedisTimeoutError, OperationalError, InterfaceError, ConnectionError,
+                   TimeoutError)
+    for exc_type in unavailable:
         app.add_exception_handler(exc_type, _dependency_down)
     # Other database errors carry SQL in their text: answered as a plain 500. Errors nobody handles at all
     # are caught by RequestContextMiddleware, so no traceback reaches uvicorn's log either.

@@ -73,7 +73,7 @@ class RequestContextMiddleware:
 
             await self.app(scope, limited_receive, send_with_headers)
         except Exception as exc:  # the last line of defence: an envelope, a one-line log, no traceback
-            log.error("unhandled error", extra={"error": describe_exception(exc)})
+            log.error("unhandled error", extra={"error": describe_exception(exc), "request_id": request_id})
             if not started:
                 await self._send_json(send_with_headers, 500, {
                     "code": "INTERNAL_ERROR", "message": "internal error", "details": {"request_id": request_id}
@@ -81,7 +81,7 @@ class RequestContextMiddleware:
         finally:
             log.info(
                 "request",
-                extra={"method": scope["method"], "path": scope["path"], "status": status,
+                extra={"request_id": request_id, "method": scope["method"], "path": scope["path"], "status": status,
                        "duration_ms": round((time.perf_counter() - start) * 1000, 2)},
             )
             request_id_var.reset(token)

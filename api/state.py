@@ -9,6 +9,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
+from portal.common.errors import ServiceUnavailable
 from portal.db.session import SessionFactory
 from portal.settings import Settings
 from temporal.client import connect
@@ -28,5 +29,10 @@ class AppState:
         if self._temporal is None:
             async with self._temporal_lock:
                 if self._temporal is None:
-                    self._temporal = await asyncio.wait_for(connect(self.settings), timeout=5)
+                    try:
+                        self._temporal = await asyncio.wait_for(connect(self.settings), timeout=5)
+                    except (RuntimeError, OSError, TimeoutError) as exc:
+                        raise ServiceUnavailable(
+                            "the workflow engine is unreachable", code="TEMPORAL_UNAVAILABLE"
+                        ) from exc
         return self._temporal

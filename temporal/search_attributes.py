@@ -14,7 +14,7 @@ TEMPLATE_CODE = SearchAttributeKey.for_keyword("TemplateCode")
 ALL_KEYS = (DOCUMENT_ID, APPROVAL_STATUS, CURRENT_APPROVERS, DRAFTER_ID, TEMPLATE_CODE)
 
 # The dev server's `--search-attribute NAME=TYPE` spelling of the same definitions.
-_CLI_TYPE = {
+_CLI_TYPE: dict[object, str] = {
     IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD: "Keyword",
     IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST: "KeywordList",
 }

@@ -60,7 +60,7 @@ class TestServices:
 
 def _docker_answers() -> bool:
     try:
-        import docker  # type: ignore[import-untyped]
+        import docker
 
         docker.from_env().ping()
         return True
@@ -130,12 +130,12 @@ def make_settings(services: TestServices, database: str, **overrides: Any) -> Se
         "data_dir": services.root / "data",
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 def _admin_sql(services: TestServices, sql: str) -> None:
     with psycopg.connect(services.pg_admin_url, autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
+        conn.execute(sql)
 
 
 @pytest.fixture(scope="session")
@@ -253,3 +253,13 @@ async def worker(temporal_client: Client, app: Any) -> AsyncIterator[None]:
     yield
     await asyncio.gather(*(w.shutdown() for w in workers))
     await asyncio.gather(*runs, return_exceptions=True)
+
+
+@pytest.fixture(autouse=True)
+def _readable_error_logs(caplog: pytest.LogCaptureFixture) -> None:
+    """Show the structured `error` field of our log lines in pytest's captured-log report."""
+    from portal.common.logging import JsonFormatter
+
+    logging_plugin = caplog._item.config.pluginmanager.get_plugin("logging-plugin")
+    if logging_plugin is not None:
+        logging_plugin.report_handler.setFormatter(JsonFormatter())

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jose import JWTError, jwt
+from jose.exceptions import ExpiredSignatureError
 from redis.asyncio import Redis
 
 from portal.common.errors import Unauthorized
@@ -69,7 +70,7 @@ def decode_access_token(settings: Settings, token: str) -> AccessClaims:
             issuer=settings.jwt_issuer,
             options={"require_exp": True, "require_iat": True, "require_sub": True, "require_jti": True},
         )
-    except jwt.ExpiredSignatureError as exc:
+    except ExpiredSignatureError as exc:
         raise Unauthorized("token expired", code="TOKEN_EXPIRED") from exc
     except JWTError as exc:
         raise Unauthorized("invalid token", code="INVALID_TOKEN") from exc

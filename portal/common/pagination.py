@@ -8,10 +8,13 @@ from typing import Any, Literal
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from portal.common.errors import ValidationFailed
 from portal.common.schemas import Pagination
+
+Column = ColumnElement[Any] | QueryableAttribute[Any]
 
 
 @dataclass(frozen=True)
@@ -31,9 +34,9 @@ async def paginate(
     stmt: Select[Any],
     params: PageParams,
     *,
-    sortable: Mapping[str, ColumnElement[Any]],
+    sortable: Mapping[str, Column],
     default_sort: str,
-    tiebreaker: ColumnElement[Any],
+    tiebreaker: Column,
 ) -> tuple[Sequence[Any], Pagination]:
     """Run `stmt` for one page, ordered by a whitelisted column, and count the whole result."""
     sort_key = params.sort or default_sort

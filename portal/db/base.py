@@ -18,6 +18,9 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Server-generated values (ids, timestamps) come back with RETURNING, so objects are complete after a
+    # flush and never lazy-load (which async sessions cannot do).
+    __mapper_args__ = {"eager_defaults": True}
 
 
 class Timestamps:

@@ -106,7 +106,8 @@ class Stack:
         wait_for_port(s.http_port, api.proc, "API", api.log, timeout=60)  # type: ignore[arg-type]
         self.lines.insert(0, ("Portal and API", f"http://localhost:{s.http_port}  (OpenAPI: /docs)"))
         self.lines.append(("Logs", str(log_dir)))
-        self.lines.append(("Login", f"admin / {'(GW_BOOTSTRAP_ADMIN_PASSWORD)' if s.bootstrap_admin_password else s.admin_password}"))
+        shown = "(GW_BOOTSTRAP_ADMIN_PASSWORD)" if s.bootstrap_admin_password else s.admin_password
+        self.lines.append(("Login", f"admin / {shown}"))
 
     def stop(self) -> None:
         for service in reversed(self.started):

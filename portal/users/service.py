@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -71,7 +71,7 @@ async def _department_names(session: AsyncSession, ids: set[int]) -> dict[int, s
     if not ids:
         return {}
     rows = await session.execute(select(Department.id, Department.name).where(Department.id.in_(ids)))
-    return {i: n for i, n in rows.all()}
+    return {row.id: row.name for row in rows}
 
 
 async def to_out(session: AsyncSession, users: Sequence[User]) -> list[UserOut]:
@@ -219,7 +219,7 @@ async def _set_roles(session: AsyncSession, actor: Actor, user: User, names: lis
     current = set((await roles_and_permissions(session, user.id))[0])
     if "system_admin" in current - wanted:
         await _ensure_not_last_admin(session, user.id)
-    await session.execute(UserRole.__table__.delete().where(UserRole.user_id == user.id))
+    await session.execute(delete(UserRole).where(UserRole.user_id == user.id))
     for role in roles:
         session.add(UserRole(user_id=user.id, role_id=role.id))
     if current != wanted:
@@ -319,7 +319,7 @@ async def update_user(
     audit.record(
         session, action="admin.user_update", client=client, actor=actor, target_type="user", target_id=user.id,
         details={"fields": sorted(data.model_dump(exclude_unset=True, exclude={"password"})),
-                 "password_reset": bool(data.password)},
+                 "login_reset": bool(data.password)},
     )
     try:
         await session.commit()
