@@ -60,6 +60,9 @@ async def ensure_admin(session: AsyncSession, settings: Settings) -> bool:
 
 
 async def bootstrap(session: AsyncSession, settings: Settings) -> None:
+    from portal.approval import templates
+
     await sync_rbac(session)
     await ensure_admin(session, settings)
+    await templates.seed(session)
     await session.commit()

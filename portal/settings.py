@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     temporal_address: str | None = None
     temporal_namespace: str = "default"
+    # Prepended to workflow ids; lets several databases (tests, staging copies) share one namespace.
+    temporal_id_prefix: str = ""
     temporal_ui_url: str = "http://localhost:8233"
     smtp_host: str | None = None
     smtp_port: int = 1025
@@ -64,6 +66,8 @@ class Settings(BaseSettings):
     password_min_length: int = 10
 
     user_cache_ttl_seconds: int = 300
+    email_link_ttl_seconds: int = 14 * 24 * 3600
+    dev_outbox: bool = True  # the dev-only page listing caught mail; never served in production
     log_level: str = "INFO"
     log_json: bool = True
 

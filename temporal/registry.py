@@ -6,9 +6,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from activities.approval import ApprovalActivities
+from activities.notify import NotifyActivities
 from activities.system import SystemActivities
 from portal.db.session import SessionFactory
+from portal.settings import Settings
 from temporal import queues
+from workflows.approval import ApprovalWorkflow
+from workflows.notification import NotificationWorkflow
 from workflows.system import WorkerCheckWorkflow
 
 
@@ -22,13 +27,20 @@ class QueueSpec:
 @dataclass(frozen=True)
 class Dependencies:
     sessions: SessionFactory
+    settings: Settings
 
 
 def queue_specs(deps: Dependencies) -> list[QueueSpec]:
     system = SystemActivities(deps.sessions)
+    approval = ApprovalActivities(deps.sessions)
+    notify = NotifyActivities(deps.sessions, deps.settings)
     return [
         QueueSpec(queues.SYSTEM, workflows=[WorkerCheckWorkflow], activities=[system.probe_database]),
+        QueueSpec(queues.APPROVAL, workflows=[ApprovalWorkflow],
+                  activities=[approval.project, approval.escalation_targets]),
+        QueueSpec(queues.NOTIFY, workflows=[NotificationWorkflow], activities=[notify.in_app, notify.email]),
     ]
 
 
-ALL_WORKFLOWS: list[type] = [WorkerCheckWorkflow]
+# Every workflow class, for the replay tests.
+ALL_WORKFLOWS: list[type] = [WorkerCheckWorkflow, ApprovalWorkflow, NotificationWorkflow]

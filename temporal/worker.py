@@ -6,9 +6,11 @@ import asyncio
 import logging
 import signal
 from collections.abc import Sequence
+from datetime import timedelta
 
 from temporalio.client import Client
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from portal.common.logging import configure_logging
 from portal.db.session import create_engine, create_session_factory
@@ -17,12 +19,17 @@ from temporal.client import connect
 from temporal.registry import Dependencies, queue_specs
 
 log = logging.getLogger("temporal.worker")
+# The sandbox stays on; modules the SDK itself imports lazily are passed through instead of re-imported.
+SANDBOX = SandboxedWorkflowRunner(
+    restrictions=SandboxRestrictions.default.with_passthrough_modules("opentelemetry", "pydantic", "pydantic_core")
+)
 
 
 def build_workers(client: Client, deps: Dependencies, only: Sequence[str] | None = None) -> list[Worker]:
     return [
         Worker(client, task_queue=spec.task_queue, workflows=list(spec.workflows),
-               activities=list(spec.activities))
+               activities=list(spec.activities), graceful_shutdown_timeout=timedelta(seconds=20),
+               workflow_runner=SANDBOX)
         for spec in queue_specs(deps)
         if only is None or spec.task_queue in only
     ]
@@ -31,7 +38,7 @@ def build_workers(client: Client, deps: Dependencies, only: Sequence[str] | None
 async def run(settings: Settings) -> None:
     engine = create_engine(settings.effective_database_url)
     client = await connect(settings)
-    workers = build_workers(client, Dependencies(sessions=create_session_factory(engine)))
+    workers = build_workers(client, Dependencies(sessions=create_session_factory(engine), settings=settings))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -128,6 +128,8 @@ def make_settings(services: TestServices, database: str, **overrides: Any) -> Se
         "bootstrap_admin_password": ADMIN_PASSWORD,
         "log_json": True,
         "data_dir": services.root / "data",
+        "temporal_id_prefix": f"{database}-",  # every test's documents start at id 1; runs must not collide
+        "public_base_url": "http://portal.test",
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)
@@ -248,7 +250,8 @@ async def temporal_client(services: TestServices) -> Client:
 @pytest.fixture
 async def worker(temporal_client: Client, app: Any) -> AsyncIterator[None]:
     """Every task queue's worker, running against this test's database."""
-    workers = build_workers(temporal_client, Dependencies(sessions=app.state.gw.sessions))
+    workers = build_workers(temporal_client, Dependencies(sessions=app.state.gw.sessions,
+                                                          settings=app.state.gw.settings))
     runs = [asyncio.create_task(w.run()) for w in workers]
     yield
     await asyncio.gather(*(w.shutdown() for w in workers))

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -48,6 +60,10 @@ class ApprovalDocument(Timestamps, Base):
         ForeignKey("approval_documents.id", ondelete="SET NULL")
     )
     workflow_id: Mapped[str | None] = mapped_column(String(100))
+    # The line as the drafter edits it (drafts); snapshotted into the workflow and approval_lines at submit.
+    line_spec: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    # Sequence number of the last workflow snapshot written: older (retried, replayed) snapshots are ignored.
+    projection_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -55,7 +71,8 @@ class ApprovalDocument(Timestamps, Base):
 class ApprovalLine(Base):
     __tablename__ = "approval_lines"
     __table_args__ = (
-        Index("ix_approval_lines_document_step", "document_id", "step_order"),
+        UniqueConstraint("document_id", "line_type", "step_order", "approver_id",
+                         name="uq_approval_lines_position"),
         Index("ix_approval_lines_approver_status", "approver_id", "status"),
     )
 
@@ -69,7 +86,8 @@ class ApprovalLine(Base):
     status: Mapped[str] = mapped_column(String(20), default="waiting", server_default="waiting")
     comment: Mapped[str | None] = mapped_column(Text)
     acted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    acted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ApprovalHistory(Base):
@@ -93,3 +111,63 @@ class ApprovalHistory(Base):
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), index=True
     )
+
+
+class ApprovalDelegation(Timestamps, Base):
+    """대결: while active (dates inclusive), the delegate may act for the delegator."""
+
+    __tablename__ = "approval_delegations"
+    __table_args__ = (Index("ix_approval_delegations_lookup", "delegate_id", "delegator_id", "starts_on"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    delegator_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    delegate_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(String(200))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+
+
+class DocumentNumberSequence(Base):
+    """One counter per template and year; incremented under a row lock, so numbers are never duplicated."""
+
+    __tablename__ = "document_number_sequences"
+
+    template_code: Mapped[str] = mapped_column(String(50), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ApprovalActionToken(Base):
+    """Email action link of one approver for one step of one document. The token itself is an HMAC over
+    `nonce` with the server key; only its SHA-256 is stored."""
+
+    __tablename__ = "approval_action_tokens"
+    __table_args__ = (
+        UniqueConstraint("document_id", "step_order", "approver_id", name="uq_approval_action_tokens_target"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("approval_documents.id", ondelete="CASCADE"))
+    step_order: Mapped[int] = mapped_column(Integer)
+    approver_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    nonce: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    used_action: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ApprovalAttachment(Base):
+    __tablename__ = "approval_attachments"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("approval_documents.id", ondelete="CASCADE"), index=True)
+    uploader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(String(255))
+    storage_key: Mapped[str] = mapped_column(String(500), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -17,6 +17,7 @@ class Perm(StrEnum):
     SYSTEM_MONITOR = "system:monitor"
     APPROVAL_USE = "approval:use"
     APPROVAL_ADMIN = "approval:admin"
+    APPROVAL_FINALIZE = "approval:finalize"  # 전결: approve a whole document at one's own step
     BOARD_USE = "board:use"
     BOARD_ADMIN = "board:admin"
     AD_SYNC_MANAGE = "ad-sync:manage"
@@ -34,6 +35,7 @@ PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
     Perm.SYSTEM_MONITOR: "See system health, workers and stuck processes",
     Perm.APPROVAL_USE: "Draft and act on approval documents",
     Perm.APPROVAL_ADMIN: "Manage approval templates and see all documents",
+    Perm.APPROVAL_FINALIZE: "Give final approval (전결) when one's step is reached",
     Perm.BOARD_USE: "Read and write on boards one is allowed to",
     Perm.BOARD_ADMIN: "Manage boards and moderate posts",
     Perm.AD_SYNC_MANAGE: "Configure and run Active Directory sync",

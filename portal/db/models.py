@@ -1,7 +1,16 @@
 """Imports every table so `Base.metadata` is complete (Alembic and tests use this module)."""
 
 from portal.adsync.models import ADAttributeMapping, ADSyncConfig, ADSyncLog
-from portal.approval.models import ApprovalDocument, ApprovalHistory, ApprovalLine, ApprovalTemplate
+from portal.approval.models import (
+    ApprovalActionToken,
+    ApprovalAttachment,
+    ApprovalDelegation,
+    ApprovalDocument,
+    ApprovalHistory,
+    ApprovalLine,
+    ApprovalTemplate,
+    DocumentNumberSequence,
+)
 from portal.audit.models import AuditLog
 from portal.auth.models import Permission, Role, UserRole, role_permissions
 from portal.board.models import Board, Comment, Post, PostAttachment, PostLike
@@ -12,7 +21,8 @@ from portal.portlets.models import PortalLayout
 from portal.users.models import AuthSource, User
 
 __all__ = [
-    "ADAttributeMapping", "ADSyncConfig", "ADSyncLog", "ApprovalDocument", "ApprovalHistory",
+    "ADAttributeMapping", "ApprovalActionToken", "ApprovalAttachment", "ApprovalDelegation",
+    "DocumentNumberSequence", "ADSyncConfig", "ADSyncLog", "ApprovalDocument", "ApprovalHistory",
     "ApprovalLine", "ApprovalTemplate", "AuditLog", "AuthSource", "Base", "Board", "Comment",
     "Department", "Notification", "Permission", "Post", "PostAttachment", "PostLike", "PortalLayout",
     "Role", "User", "UserRole", "role_permissions",

@@ -24,4 +24,6 @@ class Notification(Base):
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Lets a retried activity insert the same notification without duplicating it.
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # Set once the matching email went out, so a retried send activity does not mail twice.
+    email_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

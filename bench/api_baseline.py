@@ -1,0 +1,394 @@
+"""Benchmark of `GET /api/v1/users/me` against a bare FastAPI endpoint served side by side by the same uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+if __package__ in (None, ""):  # run as `python bench/api_baseline.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._stack import (  # noqa: E402
+    ADMIN_PASSWORD,
+    ADMIN_USERNAME,
+    BARE_PATH,
+    UVICORN_FLAGS,
+    Server,
+    StackError,
+    stack,
+)
+
+ME_PATH = "/api/v1/users/me"
+TARGET_RATIO = 0.40
+TARGET_P95_MS = 50.0
+
+WRK_SCRIPT = """
+local auth = os.getenv("BENCH_AUTHORIZATION")
+if auth ~= nil and auth ~= "" then wrk.headers["Authorization"] = auth end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("BENCH_RESULT %d %d %.1f %.1f %d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(95), e.connect + e.read + e.write + e.status + e.timeout))
+end
+"""
+
+
+@dataclass(frozen=True)
+class Target:
+    label: str
+    server: Server
+    path: str
+    headers: dict[str, str]
+
+    @property
+    def url(self) -> str:
+        return self.server.base_url + self.path
+
+
+@dataclass(frozen=True)
+class Result:
+    requests: int  # successful (200) responses within the measured window
+    errors: int
+    seconds: float
+    p50_ms: float
+    p95_ms: float
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+class Loader:
+    """Runs one fixed-duration, fixed-concurrency measurement against a URL."""
+
+    name = ""
+
+    def measure(self, target: Target, concurrency: int, warmup: float, duration: float) -> Result:
+        raise NotImplementedError
+
+
+class WrkLoader(Loader):
+    def __init__(self, binary: str, threads: int, workdir: Path) -> None:
+        self.binary = binary
+        self.threads = threads
+        self.script = workdir / "bench.lua"
+        self.script.write_text(WRK_SCRIPT)
+        version = subprocess.run([binary, "--version"], capture_output=True, text=True, check=False).stdout
+        self.name = f"{(version.split('[')[0].strip() or 'wrk')} ({threads} thread{'s' * (threads > 1)})"
+
+    def _run(self, target: Target, concurrency: int, seconds: float) -> Result:
+        env = {**os.environ, "BENCH_AUTHORIZATION": target.headers.get("Authorization", "")}
+        args = [self.binary, "-t", str(min(self.threads, concurrency)), "-c", str(concurrency),
+                "-d", f"{max(1, round(seconds))}s", "--timeout", "10s", "-s", str(self.script), target.url]
+        out = subprocess.run(args, capture_output=True, text=True, env=env, timeout=seconds + 30, check=False)
+        line = next((x for x in out.stdout.splitlines() if x.startswith("BENCH_RESULT ")), None)
+        if line is None:
+            raise RuntimeError(f"wrk gave no result (exit {out.returncode}): {out.stderr.strip() or out.stdout}")
+        total, micros, p50, p95, errors = line.split()[1:]
+        return Result(int(total) - int(errors), int(errors), int(micros) / 1e6, float(p50) / 1e3, float(p95) / 1e3)
+
+    def measure(self, target: Target, concurrency: int, warmup: float, duration: float) -> Result:
+        if warmup > 0:
+            self._run(target, concurrency, warmup)
+        return self._run(target, concurrency, duration)
+
+
+class HttpxLoader(Loader):
+    """httpx.AsyncClient, a pool of `concurrency` connections, one task per connection (uvloop if present)."""
+
+    def __init__(self) -> None:
+        try:
+            import uvloop
+
+            factory: Callable[[], asyncio.AbstractEventLoop] | None = uvloop.new_event_loop
+        except ImportError:
+            factory = None
+        self.runner = asyncio.Runner(loop_factory=factory)
+        self.name = f"httpx {httpx.__version__} on {'uvloop' if factory else 'asyncio'} (Python, same CPUs)"
+
+    def close(self) -> None:
+        self.runner.close()
+
+    def measure(self, target: Target, concurrency: int, warmup: float, duration: float) -> Result:
+        return self.runner.run(self._measure(target, concurrency, warmup, duration))
+
+    async def _measure(self, target: Target, concurrency: int, warmup: float, duration: float) -> Result:
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        async with httpx.AsyncClient(limits=limits, timeout=10, headers=target.headers) as client:
+            if warmup > 0:
+                await self._phase(client, target.url, concurrency, warmup)
+            return await self._phase(client, target.url, concurrency, duration)
+
+    @staticmethod
+    async def _phase(client: httpx.AsyncClient, url: str, concurrency: int, seconds: float) -> Result:
+        latencies: list[float] = []
+        errors = 0
+        start = time.perf_counter()
+        deadline = start + seconds
+
+        async def worker() -> None:
+            nonlocal errors
+            while time.perf_counter() < deadline:
+                sent = time.perf_counter()
+                try:
+                    ok = (await client.get(url)).status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                if ok:
+                    latencies.append(time.perf_counter() - sent)
+                else:
+                    errors += 1
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - start
+        latencies.sort()
+        return Result(len(latencies), errors, elapsed, _percentile(latencies, 50) * 1e3,
+                      _percentile(latencies, 95) * 1e3)
+
+
+def _percentile(sorted_values: Sequence[float], pct: float) -> float:
+    """Nearest-rank percentile of an ascending sequence (0 when empty)."""
+    if not sorted_values:
+        return 0.0
+    return sorted_values[min(len(sorted_values) - 1, max(0, math.ceil(pct / 100 * len(sorted_values)) - 1))]
+
+
+def _loader(choice: str, wrk_threads: int, workdir: Path) -> Loader:
+    wrk = shutil.which("wrk")
+    if choice == "wrk" and not wrk:
+        raise SystemExit("--client wrk: wrk is not installed (Debian: apt-get install -y wrk)")
+    if wrk and choice in ("auto", "wrk"):
+        return WrkLoader(wrk, wrk_threads, workdir)
+    return HttpxLoader()
+
+
+def _login(server: Server) -> str:
+    r = httpx.post(f"{server.base_url}/api/v1/auth/login", json={"username": ADMIN_USERNAME,
+                                                                  "password": ADMIN_PASSWORD}, timeout=30)
+    if r.status_code != 200:
+        raise StackError(f"login failed: HTTP {r.status_code} {r.text[:300]}")
+    token: str = r.json()["data"]["access_token"]
+    return token
+
+
+def _check(target: Target) -> None:
+    r = httpx.get(target.url, headers=target.headers, timeout=30)
+    if r.status_code != 200:
+        raise StackError(f"{target.label}: HTTP {r.status_code} {r.text[:300]}")
+
+
+def _cpu_model() -> str:
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
+        model = next((line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("Model name")), "")
+    except OSError:
+        model = ""
+    return model or platform.processor() or "unknown CPU"
+
+
+def _server_stack() -> str:
+    import uvicorn
+
+    extras = [name for name in ("uvloop", "httptools") if _importable(name)]
+    return f"uvicorn {uvicorn.__version__} ({', '.join(extras) or 'asyncio, h11'}), 1 worker process"
+
+
+def _importable(name: str) -> bool:
+    try:
+        __import__(name)
+    except ImportError:
+        return False
+    return True
+
+
+def _profile(target: Target, loader: Loader, args: argparse.Namespace, out_dir: Path) -> Path | None:
+    """One extra, uncounted measurement of `target` while py-spy samples its server; raw collapsed stacks."""
+    py_spy = shutil.which("py-spy", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
+    if py_spy is None or target.server.proc is None:
+        print("--profile: py-spy not found (.venv/bin/pip install py-spy); skipped", file=sys.stderr)
+        return None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    name = target.label.split()[1].strip("/").replace("/", "_")
+    raw = out_dir / f"{name}.txt"
+    seconds = max(1, round(args.duration))
+    spy = subprocess.Popen(
+        [py_spy, "record", "--pid", str(target.server.proc.pid), "--duration", str(seconds + 1), "--rate", "250",
+         "--nonblocking", "--format", "raw", "--output", str(raw)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        loader.measure(target, args.concurrency, 0.5, seconds)
+    finally:
+        try:
+            spy.wait(seconds + 30)
+        except subprocess.TimeoutExpired:
+            spy.kill()
+            spy.wait(5)
+    return raw if raw.exists() else None
+
+
+def _profile_summary(raw: Path, top: int = 12) -> list[str]:
+    """Share of samples by the first frame from our code or a named library, self time collapsed upward."""
+    inclusive: dict[str, int] = {}
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        n = int(count)
+        total += n
+        seen: set[str] = set()
+        for frame in stack.split(";"):
+            fn, _, where = frame.partition(" (")
+            module = where.split(":")[0]
+            key = f"{fn} ({_short(module)})"
+            if key not in seen:
+                seen.add(key)
+                inclusive[key] = inclusive.get(key, 0) + n
+    if not total:
+        return []
+    ranked = sorted(inclusive.items(), key=lambda kv: -kv[1])
+    return [f"{100 * n / total:5.1f}%  {key}" for key, n in ranked[:top]]
+
+
+def _short(path: str) -> str:
+    for marker in ("site-packages/", "/work/main/", "lib/python3"):
+        if marker in path:
+            return path.split(marker, 1)[1]
+    return path
+
+
+def _row(label: str, results: list[Result]) -> str:
+    rps = statistics.median(r.rps for r in results)
+    p50 = statistics.median(r.p50_ms for r in results)
+    p95 = statistics.median(r.p95_ms for r in results)
+    errors = sum(r.errors for r in results)
+    return f"{label:<36} {rps:>9.0f} {p50:>9.2f} {p95:>9.2f} {errors:>7}"
+
+
+def run(args: argparse.Namespace) -> int:
+    workdir = Path(tempfile.mkdtemp(prefix="gw-bench-load-"))
+    loader: Loader | None = None
+    try:
+        loader = _loader(args.client, args.wrk_threads, workdir)
+        started = time.monotonic()
+        print("starting PostgreSQL and Redis, migrating, bootstrapping ...", flush=True)
+        with stack() as services:
+            api = services.serve("api", "bench._stack:api_app_factory", args.log_level)
+            token = _login(api)
+            targets = [
+                Target(f"GET {BARE_PATH} (same app)", api, BARE_PATH, {}),
+                Target(f"GET {ME_PATH}", api, ME_PATH, {"Authorization": f"Bearer {token}"}),
+            ]
+            if args.pure:
+                pure = services.serve("pure", "bench._stack:pure_app_factory", args.log_level)
+                targets.append(Target(f"GET {BARE_PATH} (pure FastAPI)", pure, BARE_PATH, {}))
+            for target in targets:
+                _check(target)
+            print(f"services up in {time.monotonic() - started:.1f}s; warming up ...", flush=True)
+            for target in targets:  # fills the cached user view, the connection pools and lazy imports
+                loader.measure(target, args.concurrency, 0, args.warmup * 2)
+
+            results: dict[str, list[Result]] = {t.label: [] for t in targets}
+            for n in range(1, args.rounds + 1):
+                for target in targets:
+                    result = loader.measure(target, args.concurrency, args.warmup, args.duration)
+                    results[target.label].append(result)
+                    print(f"  round {n}/{args.rounds}  {target.label:<36} {result.rps:>8.0f} req/s  "
+                          f"p50 {result.p50_ms:6.2f} ms  p95 {result.p95_ms:6.2f} ms  errors {result.errors}",
+                          flush=True)
+
+            profiles: dict[str, Path] = {}
+            if args.profile:
+                for target in targets[:2]:
+                    raw = _profile(target, loader, args, Path(args.profile))
+                    if raw:
+                        profiles[target.label] = raw
+
+        _report(args, loader, targets, results, profiles, time.monotonic() - started)
+        return 0
+    except StackError as exc:
+        print(f"benchmark aborted: a service failed to start: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if isinstance(loader, HttpxLoader):
+            loader.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _report(args: argparse.Namespace, loader: Loader, targets: list[Target], results: dict[str, list[Result]],
+            profiles: dict[str, Path], elapsed: float) -> None:
+    bare, me = targets[0].label, targets[1].label
+    bare_rps = statistics.median(r.rps for r in results[bare])
+    me_rps = statistics.median(r.rps for r in results[me])
+    me_p95 = statistics.median(r.p95_ms for r in results[me])
+    ratio = me_rps / bare_rps if bare_rps else 0.0
+    per_round = [m.rps / b.rps for m, b in zip(results[me], results[bare], strict=True) if b.rps]
+
+    print()
+    print(f"API baseline: {args.rounds} rounds x {args.duration:g}s (+{args.warmup:g}s warm-up each), "
+          f"{args.concurrency} concurrent connections, alternating endpoints; medians over rounds")
+    print(f"machine:   {os.cpu_count()} CPUs, {_cpu_model()}, Python {platform.python_version()}")
+    print(f"server:    {_server_stack()}, flags: {' '.join(UVICORN_FLAGS)}, GW_LOG_LEVEL={args.log_level}")
+    print(f"load:      {loader.name}, on the same machine")
+    print()
+    print(f"{'endpoint':<36} {'req/s':>9} {'p50 ms':>9} {'p95 ms':>9} {'errors':>7}")
+    for target in targets:
+        print(_row(target.label, results[target.label]))
+    print()
+    ratio_ok = ratio >= TARGET_RATIO
+    p95_ok = me_p95 < TARGET_P95_MS
+    print(f"users/me throughput / bare (same app): {ratio:.1%}  (per round: "
+          f"{', '.join(f'{r:.1%}' for r in per_round)}; target >= {TARGET_RATIO:.0%}: "
+          f"{'met' if ratio_ok else 'NOT met'})")
+    if args.pure:
+        pure_rps = statistics.median(r.rps for r in results[targets[2].label])
+        print(f"users/me throughput / pure FastAPI:   {me_rps / pure_rps:.1%}  (reference only)"
+              if pure_rps else "pure FastAPI: no successful requests")
+    print(f"users/me p95: {me_p95:.2f} ms  (target < {TARGET_P95_MS:.0f} ms: {'met' if p95_ok else 'NOT met'})")
+    for label, raw in profiles.items():
+        print(f"\nprofile of {label} (py-spy, share of samples in the server process; {raw}):")
+        for line in _profile_summary(raw):
+            print(f"  {line}")
+    print(f"\ntotal time {elapsed:.0f}s")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="bench/api_baseline.py",
+        description="GET /api/v1/users/me vs a bare endpoint in the same app, same uvicorn, same run.",
+    )
+    parser.add_argument("--duration", type=float, default=5.0, help="measured seconds per endpoint and round")
+    parser.add_argument("--warmup", type=float, default=1.0, help="unmeasured seconds before each measurement")
+    parser.add_argument("--concurrency", type=int, default=32, help="concurrent connections (and clients)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; medians are reported")
+    parser.add_argument("--client", choices=["auto", "wrk", "httpx"], default="auto",
+                        help="load generator: wrk when installed (auto), else httpx")
+    parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (1 leaves a core to the server)")
+    parser.add_argument("--log-level", default="WARNING", help="GW_LOG_LEVEL of the server (INFO logs each request)")
+    parser.add_argument("--no-pure", dest="pure", action="store_false",
+                        help="skip the reference run of a pure FastAPI app without our middleware")
+    parser.add_argument("--profile", metavar="DIR", help="afterwards, py-spy each endpoint once into DIR (uncounted)")
+    args = parser.parse_args(argv)
+    if not (0.5 <= args.duration <= 120 and 0 <= args.warmup <= 30 and 1 <= args.concurrency <= 1024
+            and 1 <= args.rounds <= 20 and 1 <= args.wrk_threads <= 64):
+        parser.error("out of bounds: 0.5<=duration<=120, 0<=warmup<=30, 1<=concurrency<=1024, 1<=rounds<=20")
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Approval lines: the default line from the org chart, validation, and the snapshot given to the workflow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.approval.models import ApprovalTemplate
+from portal.approval.schemas import LineIn, LineStepIn
+from portal.auth.permissions import Perm
+from portal.common.errors import ValidationFailed
+from portal.org import chart
+from portal.users import service as users
+from portal.users.models import User
+from workflows.approval_contracts import SlaPolicy, StepSpec
+
+
+async def default_line(session: AsyncSession, drafter_id: int, template: ApprovalTemplate) -> LineIn:
+    """The drafter's manager chain up to the template's number of levels (`line_rule.approval_levels`)."""
+    levels = int(template.line_rule.get("approval_levels", 2))
+    chain = await chart.manager_chain(session, drafter_id, max(0, min(levels, 10)))
+    return LineIn(steps=[LineStepIn(kind="approval", approvers=[m]) for m in chain])
+
+
+def collapse(line: LineIn) -> LineIn:
+    """The same single approver twice in a row is one step."""
+    steps: list[LineStepIn] = []
+    for step in line.steps:
+        if steps and step.kind == "approval" and steps[-1].kind == "approval" \
+                and steps[-1].approvers == step.approvers:
+            continue
+        steps.append(step)
+    return line.model_copy(update={"steps": steps})
+
+
+async def validate(session: AsyncSession, drafter_id: int, line: LineIn) -> LineIn:
+    """Ready for submission: at least one approver, everyone exists and is active, drafter not approving."""
+    line = collapse(line)
+    if not line.steps:
+        raise ValidationFailed("the approval line needs at least one approver", code="EMPTY_LINE")
+    everyone = {a for s in line.steps for a in s.approvers} | set(line.references) | set(line.receivers)
+    found = {
+        u.id: u for u in (await session.execute(select(User).where(User.id.in_(everyone)))).scalars()
+    }
+    missing = sorted(everyone - found.keys())
+    inactive = sorted(uid for uid, u in found.items() if not u.is_active)
+    if missing or inactive:
+        raise ValidationFailed("the line names unknown or inactive users", code="INVALID_LINE_MEMBER",
+                               details={"unknown": missing, "inactive": inactive})
+    if drafter_id in {a for s in line.steps for a in s.approvers}:
+        raise ValidationFailed("the drafter cannot approve their own document", code="DRAFTER_IN_LINE")
+    return line
+
+
+async def finalizers(session: AsyncSession, template: ApprovalTemplate, approvers: list[int]) -> list[int]:
+    """Approvers who may give final approval (전결): holders of `approval:finalize`, or of a position the
+    template lists in `line_rule.final_approval_positions`."""
+    positions = set(template.line_rule.get("final_approval_positions", []))
+    result = []
+    for uid in approvers:
+        user = await session.get(User, uid)
+        if user is None:
+            continue
+        _, perms = await users.roles_and_permissions(session, uid)
+        if Perm.APPROVAL_FINALIZE in perms or (user.position and user.position in positions):
+            result.append(uid)
+    return result
+
+
+async def workflow_steps(session: AsyncSession, template: ApprovalTemplate, line: LineIn) -> list[StepSpec]:
+    return [
+        StepSpec(approvers=list(s.approvers), kind=s.kind, rule=s.rule if s.kind == "agreement" else "all",
+                 required=s.required, finalizers=await finalizers(session, template, list(s.approvers)))
+        for s in line.steps
+    ]
+
+
+def sla_policy(template: ApprovalTemplate) -> SlaPolicy:
+    raw: dict[str, Any] = template.sla_policy or {}
+    default = SlaPolicy()
+    return SlaPolicy(
+        reminder_after_seconds=float(raw.get("reminder_after_seconds", default.reminder_after_seconds)),
+        escalate_after_seconds=float(raw.get("escalate_after_seconds", default.escalate_after_seconds)),
+    )

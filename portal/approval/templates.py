@@ -1,0 +1,200 @@
+"""Approval templates: the seeded ones (일반기안, 지출결의, 휴가신청) and admin CRUD."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.approval.forms import parse_schema
+from portal.approval.models import ApprovalTemplate
+from portal.approval.schemas import TemplateIn, TemplateUpdate
+from portal.audit import service as audit
+from portal.common.context import Actor, ClientInfo
+from portal.common.errors import Conflict, NotFound, ValidationFailed
+
+DAY = 24 * 3600
+
+
+def _field(key: str, ko: str, en: str, type_: str, **extra: Any) -> dict[str, Any]:
+    return {"key": key, "label": {"ko": ko, "en": en}, "type": type_, **extra}
+
+
+SEEDED: list[dict[str, Any]] = [
+    {
+        "code": "GEN",
+        "name": "일반기안",
+        "name_en": "General draft",
+        "category": "general",
+        "form_schema": {"fields": [_field("purpose", "목적", "Purpose", "text", required=True, max_length=200)]},
+        "line_rule": {"approval_levels": 2},
+        "sla_policy": {"reminder_after_seconds": DAY, "escalate_after_seconds": 2 * DAY},
+        "numbering_rule": "GEN-{yyyy}-{seq:06d}",
+    },
+    {
+        "code": "EXP",
+        "name": "지출결의",
+        "name_en": "Expense report",
+        "category": "finance",
+        "form_schema": {
+            "fields": [
+                _field("amount", "금액(원)", "Amount (KRW)", "number", required=True, min=1, max=10_000_000_000),
+                _field("spent_on", "지출일", "Date spent", "date", required=True),
+                _field(
+                    "account",
+                    "계정과목",
+                    "Account",
+                    "select",
+                    required=True,
+                    options=["복리후생비", "여비교통비", "접대비", "소모품비", "교육훈련비"],
+                ),
+                _field("vendor", "거래처", "Vendor", "text", max_length=100),
+            ]
+        },
+        "line_rule": {"approval_levels": 3, "final_approval_positions": ["본부장"]},
+        "sla_policy": {"reminder_after_seconds": DAY, "escalate_after_seconds": 3 * DAY},
+        "numbering_rule": "EXP-{yyyy}-{seq:06d}",
+    },
+    {
+        "code": "LEAVE",
+        "name": "휴가신청",
+        "name_en": "Leave request",
+        "category": "hr",
+        "form_schema": {
+            "fields": [
+                _field(
+                    "leave_type",
+                    "휴가 종류",
+                    "Leave type",
+                    "select",
+                    required=True,
+                    options=["연차", "반차(오전)", "반차(오후)", "병가", "경조사"],
+                ),
+                _field("start_date", "시작일", "Start date", "date", required=True),
+                _field("end_date", "종료일", "End date", "date", required=True),
+                _field("reason", "사유", "Reason", "textarea", max_length=1000),
+            ]
+        },
+        "line_rule": {"approval_levels": 1},
+        "sla_policy": {"reminder_after_seconds": DAY / 2, "escalate_after_seconds": DAY},
+        "numbering_rule": "LEAVE-{yyyy}-{seq:06d}",
+    },
+]
+
+
+async def seed(session: AsyncSession) -> None:
+    """Create the built-in templates if missing (never overwrite an administrator's edits)."""
+    existing = set((await session.execute(select(ApprovalTemplate.code))).scalars())
+    for values in SEEDED:
+        if values["code"] not in existing:
+            session.add(ApprovalTemplate(**values))
+
+
+def _check_numbering(rule: str) -> None:
+    try:
+        rule.format(code="X", yyyy=2026, yy=26, seq=1)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValidationFailed(
+            "numbering rule may use {code}, {yyyy}, {yy} and {seq}",
+            code="INVALID_NUMBERING_RULE",
+            details={"rule": rule},
+        ) from exc
+    if "{seq" not in rule:
+        raise ValidationFailed("numbering rule must contain {seq}", code="INVALID_NUMBERING_RULE")
+
+
+def _check_sla(raw: dict[str, Any]) -> None:
+    for key in ("reminder_after_seconds", "escalate_after_seconds"):
+        value = raw.get(key)
+        if value is not None and (not isinstance(value, int | float) or isinstance(value, bool) or value <= 0):
+            raise ValidationFailed(f"{key} must be a positive number of seconds", code="INVALID_SLA_POLICY")
+
+
+async def get_by_code(session: AsyncSession, code: str) -> ApprovalTemplate:
+    template = (
+        await session.execute(select(ApprovalTemplate).where(ApprovalTemplate.code == code))
+    ).scalar_one_or_none()
+    if template is None:
+        raise NotFound("template not found", code="TEMPLATE_NOT_FOUND", details={"code": code})
+    return template
+
+
+async def get(session: AsyncSession, template_id: int) -> ApprovalTemplate:
+    template = await session.get(ApprovalTemplate, template_id)
+    if template is None:
+        raise NotFound("template not found", code="TEMPLATE_NOT_FOUND", details={"id": template_id})
+    return template
+
+
+async def get_all(session: AsyncSession, *, include_inactive: bool) -> Sequence[ApprovalTemplate]:
+    stmt = select(ApprovalTemplate).order_by(ApprovalTemplate.code)
+    if not include_inactive:
+        stmt = stmt.where(ApprovalTemplate.is_active.is_(True))
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def create(session: AsyncSession, actor: Actor, data: TemplateIn, client: ClientInfo) -> ApprovalTemplate:
+    parse_schema(data.form_schema)
+    _check_numbering(data.numbering_rule)
+    _check_sla(data.sla_policy)
+    if (await session.execute(select(ApprovalTemplate.id).where(ApprovalTemplate.code == data.code))).first():
+        raise Conflict("template code is already in use", code="TEMPLATE_CODE_TAKEN")
+    template = ApprovalTemplate(**data.model_dump())
+    session.add(template)
+    await session.flush()
+    audit.record(
+        session,
+        action="admin.template_create",
+        client=client,
+        actor=actor,
+        target_type="template",
+        target_id=template.id,
+        details={"code": data.code},
+    )
+    await session.commit()
+    return template
+
+
+async def update(
+    session: AsyncSession, actor: Actor, template_id: int, data: TemplateUpdate, client: ClientInfo
+) -> ApprovalTemplate:
+    template = await get(session, template_id)
+    changes = data.model_dump(exclude_unset=True)
+    if changes.get("form_schema") is not None:
+        parse_schema(changes["form_schema"])
+    if changes.get("numbering_rule") is not None:
+        _check_numbering(changes["numbering_rule"])
+    if changes.get("sla_policy") is not None:
+        _check_sla(changes["sla_policy"])
+    for key, value in changes.items():
+        if value is not None:
+            setattr(template, key, value)
+    audit.record(
+        session,
+        action="admin.template_update",
+        client=client,
+        actor=actor,
+        target_type="template",
+        target_id=template.id,
+        details={"fields": sorted(changes)},
+    )
+    await session.commit()
+    return template
+
+
+async def deactivate(session: AsyncSession, actor: Actor, template_id: int, client: ClientInfo) -> ApprovalTemplate:
+    """Templates are never deleted (documents point at them); a retired one cannot start new drafts."""
+    template = await get(session, template_id)
+    template.is_active = False
+    audit.record(
+        session,
+        action="admin.template_deactivate",
+        client=client,
+        actor=actor,
+        target_type="template",
+        target_id=template.id,
+    )
+    await session.commit()
+    return template

@@ -1,0 +1,154 @@
+"""Notifications: in-app rows (idempotent by key), approval emails (jinja2, ko/en, HTML + text) over SMTP."""
+
+from __future__ import annotations
+
+import asyncio
+import smtplib
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.approval.models import ApprovalDocument, ApprovalLine
+from portal.common.errors import NotFound
+from portal.common.pagination import PageParams, paginate
+from portal.common.schemas import Pagination
+from portal.notify.messages import UI, render_text
+from portal.notify.models import Notification
+from portal.settings import Settings
+from portal.users.models import User
+from workflows.approval_contracts import PENDING, NotifyInput
+
+_templates = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html", "j2"], default_for_string=True),
+)
+_text_templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=False)
+
+
+def row_key(inp: NotifyInput, user_id: int) -> str:
+    return f"{inp.dedupe_key}:{user_id}"
+
+
+async def _document_facts(session: AsyncSession, document_id: int) -> tuple[ApprovalDocument, str]:
+    doc = await session.get(ApprovalDocument, document_id)
+    if doc is None:
+        raise NotFound("document not found", code="DOCUMENT_NOT_FOUND")
+    drafter = await session.get(User, doc.author_id)
+    return doc, drafter.name if drafter else ""
+
+
+async def create_in_app(session: AsyncSession, inp: NotifyInput) -> list[int]:
+    """Insert one row per active recipient (a repeated call inserts nothing); returns those with an email."""
+    doc, drafter = await _document_facts(session, inp.document_id)
+    users = (
+        await session.execute(select(User).where(User.id.in_(inp.recipients), User.is_active.is_(True)))
+    ).scalars().all()
+    rows = []
+    for user in users:
+        title, body = render_text(user.locale, inp.event, title=doc.title, drafter=drafter,
+                                  number=doc.document_number, comment=inp.comment)
+        rows.append({"user_id": user.id, "type": f"approval.{inp.event}", "title": title[:300], "body": body,
+                     "link": f"/approval/documents/{doc.id}", "dedupe_key": row_key(inp, user.id)})
+    if rows:
+        await session.execute(insert(Notification).on_conflict_do_nothing(index_elements=["dedupe_key"]), rows)
+    await session.commit()
+    return sorted(u.id for u in users if u.email)
+
+
+async def _is_pending_approver(session: AsyncSession, document_id: int, step: int, user_id: int) -> bool:
+    found = await session.execute(
+        select(ApprovalLine.id).where(
+            ApprovalLine.document_id == document_id, ApprovalLine.step_order == step,
+            ApprovalLine.approver_id == user_id, ApprovalLine.status == PENDING,
+        )
+    )
+    return found.first() is not None
+
+
+def compose(
+    settings: Settings, *, user: User, doc: ApprovalDocument, drafter: str, inp: NotifyInput,
+    action_url: str | None,
+) -> EmailMessage:
+    locale = user.locale if user.locale in UI else "ko"
+    subject, body = render_text(locale, inp.event, title=doc.title, drafter=drafter,
+                                number=doc.document_number, comment=inp.comment)
+    values = {
+        "locale": locale, "subject": subject, "body": body, "name": user.name, "ui": UI[locale],
+        "document_url": f"{settings.public_base_url.rstrip('/')}/approval/documents/{doc.id}",
+        "action_url": action_url,
+    }
+    msg = EmailMessage()
+    msg["Subject"] = subject
+    msg["From"] = settings.smtp_from
+    msg["To"] = formataddr((user.name, user.email or ""))
+    msg["Message-ID"] = make_msgid(domain="groupware")
+    msg["X-Groupware-Event"] = f"approval.{inp.event}"
+    msg["X-Groupware-Document"] = str(doc.id)
+    msg.set_content(_text_templates.get_template("email.txt.j2").render(**values))
+    msg.add_alternative(_templates.get_template("email.html.j2").render(**values), subtype="html")
+    return msg
+
+
+async def send_email(session: AsyncSession, settings: Settings, inp: NotifyInput, user_id: int) -> bool:
+    """Send one notification mail unless it already went out; SMTP errors propagate (the activity retries)."""
+    from portal.approval import email_links  # local: approval imports notify models
+
+    key = row_key(inp, user_id)
+    sent = (await session.execute(select(Notification.email_sent_at).where(Notification.dedupe_key == key))).first()
+    if sent is not None and sent[0] is not None:
+        return False
+    user = await session.get(User, user_id)
+    if user is None or not user.email or not user.is_active:
+        return False
+    doc, drafter = await _document_facts(session, inp.document_id)
+    action_url = None
+    if inp.with_action_links and inp.step is not None and await _is_pending_approver(
+        session, doc.id, inp.step, user_id
+    ):
+        token = await email_links.issue(session, settings, document_id=doc.id, step=inp.step, approver_id=user_id)
+        action_url = f"{settings.public_base_url.rstrip('/')}/api/v1/approval/email-actions/{token}"
+    message = compose(settings, user=user, doc=doc, drafter=drafter, inp=inp, action_url=action_url)
+    host, port = settings.effective_smtp
+    await asyncio.to_thread(_deliver, host, port, message)
+    await session.execute(update(Notification).where(Notification.dedupe_key == key)
+                          .values(email_sent_at=datetime.now(UTC)))
+    await session.commit()
+    return True
+
+
+def _deliver(host: str, port: int, message: EmailMessage) -> None:
+    with smtplib.SMTP(host, port, timeout=20) as smtp:
+        smtp.send_message(message)
+
+
+# --- the in-app list ----------------------------------------------------------------------------------
+
+async def get_all(
+    session: AsyncSession, user_id: int, params: PageParams, *, unread_only: bool = False
+) -> tuple[Sequence[Notification], Pagination, int]:
+    stmt = select(Notification).where(Notification.user_id == user_id)
+    if unread_only:
+        stmt = stmt.where(Notification.is_read.is_(False))
+    rows, page = await paginate(session, stmt, params, sortable={"created_at": Notification.created_at},
+                                default_sort="created_at", tiebreaker=Notification.id.desc())
+    unread = (await session.execute(
+        select(func.count()).where(Notification.user_id == user_id, Notification.is_read.is_(False))
+    )).scalar_one()
+    return rows, page, unread
+
+
+async def mark_read(session: AsyncSession, user_id: int, ids: list[int] | None) -> int:
+    """Mark the given notifications (or all) of this user read; others' rows are never touched."""
+    stmt = update(Notification).where(Notification.user_id == user_id, Notification.is_read.is_(False))
+    if ids is not None:
+        stmt = stmt.where(Notification.id.in_(ids))
+    result = await session.execute(stmt.values(is_read=True, read_at=datetime.now(UTC)))
+    await session.commit()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

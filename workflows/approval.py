@@ -1,0 +1,455 @@
+"""ApprovalWorkflow: one durable run per submitted document (id `approval-<document id>`).
+
+Every human action is a Workflow Update whose validator re-authorises it against the current state, so a
+wrong actor, a stale step or a finished document is refused before anything is written to history.
+Handlers change the state, then project a full snapshot to PostgreSQL through an idempotent activity.
+SLA timers (reminder, escalation) count only the time a step is actually waiting, not time on hold.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+from temporalio.workflow import ParentClosePolicy
+
+with workflow.unsafe.imports_passed_through():
+    from temporal.queues import NOTIFY as NOTIFY_QUEUE
+    from workflows.approval_contracts import (
+        AGREEMENT,
+        APPROVED,
+        APPROVED_LINE,
+        FINAL_STATUSES,
+        IN_PROGRESS,
+        ON_HOLD,
+        PENDING,
+        REJECTED,
+        REJECTED_LINE,
+        SKIPPED,
+        WAITING,
+        WITHDRAWN,
+        ActionInput,
+        ActionResult,
+        ApprovalInput,
+        HistoryEntry,
+        LineState,
+        NotifyInput,
+        Projection,
+        ProjectionResult,
+        StatusView,
+        history_key,
+    )
+    from workflows.search_attributes import APPROVAL_STATUS, CURRENT_APPROVERS, STEP_DEADLINE
+
+PROJECTION_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
+
+
+def _reject(code: str, message: str) -> ApplicationError:
+    return ApplicationError(message, type=code, non_retryable=True)
+
+
+@dataclass
+class _Timers:
+    elapsed: float = 0.0  # seconds the current step has been waiting, up to `since`
+    since: datetime | None = None  # None while on hold
+    reminded: bool = False
+    escalated: bool = False
+
+
+@workflow.defn
+class ApprovalWorkflow:
+    def __init__(self) -> None:
+        self.inp: ApprovalInput | None = None
+        self.status = IN_PROGRESS
+        self.current: int | None = 0
+        self.lines: list[LineState] = []
+        self.unsent: list[HistoryEntry] = []
+        self.seq = 0
+        self.events = 0
+        self.epoch = 0
+        self.held_by: int | None = None
+        self.timers = _Timers()
+        self.reminders_sent = 0
+        self.escalations_sent = 0
+        self.document_number: str | None = None
+        self.projection_lock = asyncio.Lock()
+        self.notifications = 0
+        self.started = False  # handlers wait for the submission's own projection and notifications
+
+    # --- run ------------------------------------------------------------------------------------------
+
+    @workflow.run
+    async def run(self, inp: ApprovalInput) -> ActionResult:
+        self.inp = inp
+        self.lines = [
+            LineState(step=i, approver_id=a, status=PENDING if i == 0 else WAITING)
+            for i, step in enumerate(inp.steps)
+            for a in step.approvers
+        ]
+        self.timers = _Timers(since=workflow.now())
+        self._record("submitted", None, inp.drafter_id, key="submitted")
+        first = self._pending()
+        await self._project()
+        await self._notify("submitted", inp.references)
+        await self._notify("pending", first, with_links=True)
+        self.started = True
+        while self.status not in FINAL_STATUSES:
+            if self.status == ON_HOLD:
+                await workflow.wait_condition(lambda: self.status != ON_HOLD)
+                continue
+            epoch = self.epoch
+            moved: Callable[[], bool] = lambda: self.epoch != epoch  # noqa: E731, B023 (fresh each turn)
+            due = self._seconds_to_next_timer()
+            if due is not None and due <= 0:
+                await self._fire_timers()
+                continue
+            try:
+                await workflow.wait_condition(
+                    moved, timeout=timedelta(seconds=due) if due is not None else None
+                )
+            except TimeoutError:
+                await self._fire_timers()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self._result("finished")
+
+    @workflow.query
+    def status_view(self) -> StatusView:
+        return StatusView(
+            status=self.status, current_step=self.current, current_approvers=self._pending(),
+            held_by=self.held_by, reminders_sent=self.reminders_sent, escalations_sent=self.escalations_sent,
+            seq=self.seq,
+        )
+
+    # --- updates --------------------------------------------------------------------------------------
+
+    @workflow.update
+    async def approve(self, a: ActionInput) -> ActionResult:
+        await self._ready(self._validate_approve, a)
+        inp = self._input()
+        step, who = self._step_index(), self._who(a)
+        self._act(step, who, APPROVED_LINE, a)
+        self._record("final_approved" if a.final else "approved", step, a.actor_id, a)
+        if a.final:
+            for later in range(step + 1, len(inp.steps)):
+                self._record("skipped", later, None, details={"reason": "final_approval", "by": str(who)})
+            self._finish(APPROVED)
+        elif self._approvals(step) >= inp.steps[step].needed():
+            self._skip_open(step)
+            self._advance(step + 1)
+        return await self._after_action("approve")
+
+    @approve.validator
+    def _validate_approve(self, a: ActionInput) -> None:
+        self._check_actionable(a)
+        if a.final and self._who(a) not in self._input().steps[self._step_index()].finalizers:
+            raise _reject("NO_FINAL_AUTHORITY", "you do not hold final-approval (전결) authority on this step")
+
+    @workflow.update
+    async def reject(self, a: ActionInput) -> ActionResult:
+        await self._ready(self._validate_reject, a)
+        step, who = self._step_index(), self._who(a)
+        self._act(step, who, REJECTED_LINE, a)
+        self._record("rejected", step, a.actor_id, a)
+        spec = self._input().steps[step]
+        still_possible = sum(1 for ln in self._step_lines(step) if ln.status in (PENDING, APPROVED_LINE))
+        if spec.kind != AGREEMENT or still_possible < spec.needed():
+            self._finish(REJECTED)
+        return await self._after_action("reject")
+
+    @reject.validator
+    def _validate_reject(self, a: ActionInput) -> None:
+        self._check_actionable(a)
+        if not (a.comment or "").strip():
+            raise _reject("COMMENT_REQUIRED", "a comment is required to reject")
+
+    @workflow.update
+    async def withdraw(self, a: ActionInput) -> ActionResult:
+        await self._ready(self._validate_withdraw, a)
+        self._record("withdrawn", self.current, a.actor_id, a)
+        notify = self._pending()
+        self._finish(WITHDRAWN)
+        result = await self._after_action("withdraw")
+        await self._notify("withdrawn", notify)
+        return result
+
+    @withdraw.validator
+    def _validate_withdraw(self, a: ActionInput) -> None:
+        self._check_open()
+        if a.actor_id != self._input().drafter_id:
+            raise _reject("NOT_DRAFTER", "only the drafter can withdraw a document")
+        if any(ln.status in (APPROVED_LINE, REJECTED_LINE) for ln in self.lines):
+            raise _reject("ALREADY_ACTED", "an approver has already acted; the document can no longer be withdrawn")
+
+    @workflow.update
+    async def hold(self, a: ActionInput) -> ActionResult:
+        await self._ready(self._validate_hold, a)
+        self.status, self.held_by = ON_HOLD, self._who(a)
+        self._pause_timers()
+        self._record("held", self.current, a.actor_id, a)
+        return await self._after_action("hold")
+
+    @hold.validator
+    def _validate_hold(self, a: ActionInput) -> None:
+        self._check_actionable(a)
+
+    @workflow.update
+    async def resume(self, a: ActionInput) -> ActionResult:
+        await self._ready(self._validate_resume, a)
+        self.status, self.held_by = IN_PROGRESS, None
+        self.timers.since = workflow.now()
+        self._record("resumed", self.current, a.actor_id, a)
+        return await self._after_action("resume")
+
+    @resume.validator
+    def _validate_resume(self, a: ActionInput) -> None:
+        self._check_open()
+        if self.status != ON_HOLD:
+            raise _reject("NOT_ON_HOLD", "the document is not on hold")
+        if self._who(a) != self.held_by:
+            raise _reject("NOT_HOLDER", "only the approver who put the document on hold can resume it")
+        self._check_expected_step(a)
+
+    @workflow.update
+    async def cancel_approval(self, a: ActionInput) -> ActionResult:
+        await self._ready(self._validate_cancel, a)
+        who = self._who(a)
+        line = self._cancellable_line(who)
+        assert line is not None  # the validator guarantees it
+        if self.current is not None and line.step != self.current:
+            for ln in self._step_lines(self.current):
+                ln.status = WAITING
+            for ln in self._step_lines(line.step):  # agreers skipped when the group completed get their turn back
+                if ln.status == SKIPPED:
+                    ln.status = PENDING
+            self.current = line.step
+            self._restart_timers()
+        line.status, line.acted_by, line.on_behalf_of, line.comment, line.acted_at = PENDING, None, None, None, None
+        self._record("approval_cancelled", line.step, a.actor_id, a)
+        return await self._after_action("cancel_approval")
+
+    @cancel_approval.validator
+    def _validate_cancel(self, a: ActionInput) -> None:
+        self._check_open()
+        if self.status == ON_HOLD:
+            raise _reject("DOCUMENT_ON_HOLD", "the document is on hold")
+        if self._cancellable_line(self._who(a)) is None:
+            raise _reject("NOTHING_TO_CANCEL", "there is no approval of yours that can still be cancelled")
+
+    async def _ready(self, validator: Callable[[ActionInput], None], a: ActionInput) -> None:
+        """Wait until the submission itself is projected; if that took a while, check the action again."""
+        if not self.started:
+            await workflow.wait_condition(lambda: self.started)
+            validator(a)
+
+    # --- state helpers --------------------------------------------------------------------------------
+
+    def _input(self) -> ApprovalInput:
+        assert self.inp is not None
+        return self.inp
+
+    @staticmethod
+    def _who(a: ActionInput) -> int:
+        return a.on_behalf_of if a.on_behalf_of is not None else a.actor_id
+
+    def _step_index(self) -> int:
+        assert self.current is not None
+        return self.current
+
+    def _step_lines(self, step: int) -> list[LineState]:
+        return [ln for ln in self.lines if ln.step == step]
+
+    def _pending(self) -> list[int]:
+        if self.current is None or self.status in FINAL_STATUSES:
+            return []
+        return [ln.approver_id for ln in self._step_lines(self.current) if ln.status == PENDING]
+
+    def _approvals(self, step: int) -> int:
+        return sum(1 for ln in self._step_lines(step) if ln.status == APPROVED_LINE)
+
+    def _check_open(self) -> None:
+        if self.status in FINAL_STATUSES:
+            raise _reject("DOCUMENT_FINISHED", f"the document is already {self.status}")
+
+    def _check_expected_step(self, a: ActionInput) -> None:
+        if a.expected_step is not None and a.expected_step != self.current:
+            raise _reject("STALE_STEP", "the document has moved on since you opened it")
+
+    def _check_actionable(self, a: ActionInput) -> None:
+        self._check_open()
+        if self.status == ON_HOLD:
+            raise _reject("DOCUMENT_ON_HOLD", "the document is on hold")
+        self._check_expected_step(a)
+        if self._who(a) not in self._pending():
+            raise _reject("NOT_CURRENT_APPROVER", "it is not your turn on this document")
+
+    def _cancellable_line(self, who: int) -> LineState | None:
+        """An approval of `who` that nobody after them has built on yet (결재취소)."""
+        if self.current is None:
+            return None
+        current_open = [ln for ln in self._step_lines(self.current) if ln.status != WAITING]
+        nobody_acted_now = all(ln.status == PENDING for ln in current_open)
+        for ln in self.lines:
+            if ln.approver_id != who or ln.status != APPROVED_LINE:
+                continue
+            if ln.step == self.current - 1 and nobody_acted_now:
+                return ln
+            if ln.step == self.current:  # an agreer of a group that is still open
+                return ln
+        return None
+
+    def _act(self, step: int, who: int, status: str, a: ActionInput) -> None:
+        for ln in self._step_lines(step):
+            if ln.approver_id == who and ln.status == PENDING:
+                ln.status, ln.acted_by, ln.comment = status, a.actor_id, a.comment
+                ln.on_behalf_of = a.on_behalf_of
+                ln.acted_at = workflow.now().isoformat()
+                return
+
+    def _skip_open(self, step: int) -> None:
+        for ln in self._step_lines(step):
+            if ln.status == PENDING:
+                ln.status = SKIPPED
+
+    def _advance(self, step: int) -> None:
+        if step >= len(self._input().steps):
+            self._finish(APPROVED)
+            return
+        self.current = step
+        for ln in self._step_lines(step):
+            ln.status = PENDING
+        self._restart_timers()
+
+    def _finish(self, status: str) -> None:
+        self.status, self.held_by = status, None
+        for ln in self.lines:
+            if ln.status in (PENDING, WAITING):
+                ln.status = SKIPPED
+        if status != APPROVED:
+            return
+        self.current = None
+
+    def _record(
+        self, action: str, step: int | None, actor: int | None, a: ActionInput | None = None,
+        details: dict[str, str] | None = None, key: str | None = None,
+    ) -> None:
+        self.events += 1
+        self.unsent.append(HistoryEntry(
+            key=history_key(workflow.info().workflow_id, key or str(self.events)),
+            action=action, step=step, actor_id=actor,
+            on_behalf_of=a.on_behalf_of if a else None, comment=a.comment if a else None,
+            channel=a.channel if a else "system", ip=a.ip if a else None,
+            user_agent=a.user_agent if a else None, at=workflow.now().isoformat(), details=details or {},
+        ))
+
+    # --- timers ---------------------------------------------------------------------------------------
+
+    def _active_seconds(self) -> float:
+        t = self.timers
+        running = (workflow.now() - t.since).total_seconds() if t.since is not None else 0.0
+        return t.elapsed + running
+
+    def _pause_timers(self) -> None:
+        self.timers.elapsed = self._active_seconds()
+        self.timers.since = None
+
+    def _restart_timers(self) -> None:
+        self.timers = _Timers(since=workflow.now())
+
+    def _seconds_to_next_timer(self) -> float | None:
+        sla, t, active = self._input().sla, self.timers, self._active_seconds()
+        due = [limit - active for done, limit in ((t.reminded, sla.reminder_after_seconds),
+                                                  (t.escalated, sla.escalate_after_seconds)) if not done]
+        return min(due) if due else None
+
+    async def _fire_timers(self) -> None:
+        sla, active, step = self._input().sla, self._active_seconds(), self.current
+        pending = self._pending()
+        if not self.timers.reminded and active >= sla.reminder_after_seconds:
+            self.timers.reminded = True
+            self.reminders_sent += 1
+            self._record("reminded", step, None, details={"approvers": ",".join(map(str, pending))})
+            await self._notify("reminder", pending, with_links=True)
+        if not self.timers.escalated and active >= sla.escalate_after_seconds:
+            self.timers.escalated = True
+            self.escalations_sent += 1
+            managers: list[int] = await workflow.execute_activity(
+                "approval.escalation_targets", pending, result_type=list[int],
+                start_to_close_timeout=timedelta(seconds=30), retry_policy=PROJECTION_RETRY,
+            )
+            self._record("escalated", step, None, details={"to": ",".join(map(str, managers))})
+            await self._notify("escalated", managers)
+        await self._project()
+
+    # --- side effects ---------------------------------------------------------------------------------
+
+    async def _after_action(self, action: str) -> ActionResult:
+        self.epoch += 1
+        await self._project()
+        inp = self._input()
+        if action in ("approve", "cancel_approval") and self.status == IN_PROGRESS:
+            if action == "approve":
+                await self._notify("pending", self._pending(), with_links=True)
+        if self.status == APPROVED:
+            await self._notify("approved", [inp.drafter_id])
+            await self._notify("received", inp.receivers)
+        elif self.status == REJECTED and action == "reject":
+            await self._notify("rejected", [inp.drafter_id])
+        return self._result(action)
+
+    def _result(self, action: str) -> ActionResult:
+        return ActionResult(
+            document_id=self._input().document_id, status=self.status, current_step=self.current,
+            current_approvers=self._pending(), action=action, document_number=self.document_number,
+        )
+
+    async def _project(self) -> None:
+        async with self.projection_lock:
+            self.seq += 1
+            history, self.unsent = self.unsent, []
+            snapshot = Projection(
+                document_id=self._input().document_id, seq=self.seq, status=self.status,
+                current_step=self.current, lines=[LineState(**vars(ln)) for ln in self.lines], history=history,
+                assign_number=self.status == APPROVED and self.document_number is None,
+            )
+            try:
+                result: ProjectionResult = await workflow.execute_activity(
+                    "approval.project", snapshot, result_type=ProjectionResult,
+                    start_to_close_timeout=timedelta(seconds=30), retry_policy=PROJECTION_RETRY,
+                )
+            except BaseException:
+                self.unsent = history + self.unsent
+                raise
+            if result.document_number:
+                self.document_number = result.document_number
+            self._upsert_search_attributes()
+
+    def _upsert_search_attributes(self) -> None:
+        deadline = None
+        if self.status == IN_PROGRESS and self.timers.since is not None:
+            left = self._input().sla.escalate_after_seconds - self._active_seconds()
+            deadline = workflow.now() + timedelta(seconds=max(0.0, left))
+        workflow.upsert_search_attributes([
+            APPROVAL_STATUS.value_set(self.status),
+            CURRENT_APPROVERS.value_set([str(a) for a in self._pending()]),
+            STEP_DEADLINE.value_set(deadline) if deadline else STEP_DEADLINE.value_unset(),
+        ])
+
+    async def _notify(self, event: str, recipients: list[int], *, with_links: bool = False) -> None:
+        if not recipients:
+            return
+        inp = self._input()
+        self.notifications += 1
+        key = f"approval-{inp.document_id}:{self.notifications}:{event}"
+        await workflow.start_child_workflow(
+            "NotificationWorkflow",
+            NotifyInput(event=event, document_id=inp.document_id, recipients=sorted(set(recipients)),
+                        dedupe_key=key, step=self.current, with_action_links=with_links),
+            id=f"notify-{workflow.info().workflow_id}-{self.notifications}-{event}",
+            task_queue=NOTIFY_QUEUE,
+            parent_close_policy=ParentClosePolicy.ABANDON,
+        )
