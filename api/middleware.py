@@ -46,9 +46,9 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 started = True
                 status = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode()),
-                                      *_SECURITY_HEADERS]
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(n, v) for n, v in _SECURITY_HEADERS if n not in present]  # routes may set stricter
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode()), *extra]
             await send(message)
 
         try:

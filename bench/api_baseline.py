@@ -215,8 +215,51 @@ def _importable(name: str) -> bool:
     return True
 
 
+class CpuMeter:
+    """How much CPU this run (we, our servers, databases and wrk) and everything else used between two marks."""
+
+    def __init__(self) -> None:
+        self.tick = os.sysconf("SC_CLK_TCK")
+        self.start = self._sample()
+
+    def _sample(self) -> tuple[float, float, float]:
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+        busy = (sum(fields[:8]) - fields[3] - fields[4]) / self.tick  # all but idle and iowait
+        t = os.times()
+        ours = t.user + t.system + t.children_user + t.children_system + self._descendants()
+        return time.monotonic(), busy, ours
+
+    def _descendants(self) -> float:
+        stats: dict[int, tuple[int, float]] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry)] = (int(fields[1]), sum(int(x) for x in fields[11:15]) / self.tick)
+        total, frontier = 0.0, [os.getpid()]
+        while frontier:
+            parent = frontier.pop()
+            for pid, (ppid, cpu) in stats.items():
+                if ppid == parent:
+                    total += cpu
+                    frontier.append(pid)
+        return total
+
+    def foreign_share(self) -> float:
+        """CPU used by processes that are not part of this run, as a share of all CPUs over the interval."""
+        (t0, busy0, ours0), (t1, busy1, ours1) = self.start, self._sample()
+        capacity = (t1 - t0) * (os.cpu_count() or 1)
+        return max(0.0, (busy1 - busy0) - (ours1 - ours0)) / capacity if capacity else 0.0
+
+
 def _profile(target: Target, loader: Loader, args: argparse.Namespace, out_dir: Path) -> Path | None:
-    """One extra, uncounted measurement of `target` while py-spy samples its server; raw collapsed stacks."""
+    """One extra, uncounted measurement of `target` while py-spy samples its server (only stacks holding the GIL,
+    i.e. Python at work); raw collapsed stacks."""
     py_spy = shutil.which("py-spy", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
     if py_spy is None or target.server.proc is None:
         print("--profile: py-spy not found (.venv/bin/pip install py-spy); skipped", file=sys.stderr)
@@ -227,7 +270,7 @@ def _profile(target: Target, loader: Loader, args: argparse.Namespace, out_dir: 
     seconds = max(1, round(args.duration))
     spy = subprocess.Popen(
         [py_spy, "record", "--pid", str(target.server.proc.pid), "--duration", str(seconds + 1), "--rate", "250",
-         "--nonblocking", "--format", "raw", "--output", str(raw)],
+         "--nonblocking", "--gil", "--format", "raw", "--output", str(raw)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
@@ -241,9 +284,10 @@ def _profile(target: Target, loader: Loader, args: argparse.Namespace, out_dir: 
     return raw if raw.exists() else None
 
 
-def _profile_summary(raw: Path, top: int = 12) -> list[str]:
-    """Share of samples by the first frame from our code or a named library, self time collapsed upward."""
-    inclusive: dict[str, int] = {}
+def _profile_summary(raw: Path, top: int = 8) -> list[str]:
+    """Share of samples by self time (library hot spots) and by inclusive time of our own code (api/, portal/)."""
+    own: dict[str, int] = {}
+    leaf: dict[str, int] = {}
     total = 0
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
@@ -251,25 +295,25 @@ def _profile_summary(raw: Path, top: int = 12) -> list[str]:
             continue
         n = int(count)
         total += n
-        seen: set[str] = set()
-        for frame in stack.split(";"):
-            fn, _, where = frame.partition(" (")
-            module = where.split(":")[0]
-            key = f"{fn} ({_short(module)})"
-            if key not in seen:
-                seen.add(key)
-                inclusive[key] = inclusive.get(key, 0) + n
+        frames = [_frame(f) for f in stack.split(";")]
+        leaf[frames[-1][0]] = leaf.get(frames[-1][0], 0) + n
+        for key in dict.fromkeys(k for k, first_party in frames if first_party):
+            own[key] = own.get(key, 0) + n
     if not total:
         return []
-    ranked = sorted(inclusive.items(), key=lambda kv: -kv[1])
-    return [f"{100 * n / total:5.1f}%  {key}" for key, n in ranked[:top]]
+    lines = ["self time:"]
+    lines += [f"  {100 * n / total:5.1f}%  {k}" for k, n in sorted(leaf.items(), key=lambda kv: -kv[1])[:top]]
+    lines.append("inclusive, our code:")
+    lines += [f"  {100 * n / total:5.1f}%  {k}" for k, n in sorted(own.items(), key=lambda kv: -kv[1])[:top]]
+    return lines
 
 
-def _short(path: str) -> str:
-    for marker in ("site-packages/", "/work/main/", "lib/python3"):
-        if marker in path:
-            return path.split(marker, 1)[1]
-    return path
+def _frame(frame: str) -> tuple[str, bool]:
+    """`function (path:line)` as `function (path)` (py-spy shortens paths to the importable module path), and
+    whether it is the project's own code."""
+    function, _, where = frame.partition(" (")
+    path = where.rsplit(":", 1)[0]
+    return f"{function} ({path})", path.startswith(("api/", "portal/"))
 
 
 def _row(label: str, results: list[Result]) -> str:
@@ -301,9 +345,10 @@ def run(args: argparse.Namespace) -> int:
                 _check(target)
             print(f"services up in {time.monotonic() - started:.1f}s; warming up ...", flush=True)
             for target in targets:  # fills the cached user view, the connection pools and lazy imports
-                loader.measure(target, args.concurrency, 0, args.warmup * 2)
+                loader.measure(target, args.concurrency, 0, max(1.0, args.warmup * 2))
 
             results: dict[str, list[Result]] = {t.label: [] for t in targets}
+            meter = CpuMeter()
             for n in range(1, args.rounds + 1):
                 for target in targets:
                     result = loader.measure(target, args.concurrency, args.warmup, args.duration)
@@ -311,6 +356,7 @@ def run(args: argparse.Namespace) -> int:
                     print(f"  round {n}/{args.rounds}  {target.label:<36} {result.rps:>8.0f} req/s  "
                           f"p50 {result.p50_ms:6.2f} ms  p95 {result.p95_ms:6.2f} ms  errors {result.errors}",
                           flush=True)
+            foreign = meter.foreign_share()
 
             profiles: dict[str, Path] = {}
             if args.profile:
@@ -319,7 +365,7 @@ def run(args: argparse.Namespace) -> int:
                     if raw:
                         profiles[target.label] = raw
 
-        _report(args, loader, targets, results, profiles, time.monotonic() - started)
+        _report(args, loader, targets, results, foreign, profiles, time.monotonic() - started)
         return 0
     except StackError as exc:
         print(f"benchmark aborted: a service failed to start: {exc}", file=sys.stderr)
@@ -331,7 +377,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace, loader: Loader, targets: list[Target], results: dict[str, list[Result]],
-            profiles: dict[str, Path], elapsed: float) -> None:
+            foreign: float, profiles: dict[str, Path], elapsed: float) -> None:
     bare, me = targets[0].label, targets[1].label
     bare_rps = statistics.median(r.rps for r in results[bare])
     me_rps = statistics.median(r.rps for r in results[me])
@@ -345,6 +391,8 @@ def _report(args: argparse.Namespace, loader: Loader, targets: list[Target], res
     print(f"machine:   {os.cpu_count()} CPUs, {_cpu_model()}, Python {platform.python_version()}")
     print(f"server:    {_server_stack()}, flags: {' '.join(UVICORN_FLAGS)}, GW_LOG_LEVEL={args.log_level}")
     print(f"load:      {loader.name}, on the same machine")
+    print(f"other processes used {foreign:.0%} of the CPUs during the measurements"
+          + ("  <-- WARNING: a busy machine; rerun when it is quiet" if foreign > 0.05 else ""))
     print()
     print(f"{'endpoint':<36} {'req/s':>9} {'p50 ms':>9} {'p95 ms':>9} {'errors':>7}")
     for target in targets:

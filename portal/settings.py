@@ -36,8 +36,9 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     temporal_address: str | None = None
     temporal_namespace: str = "default"
-    # Prepended to workflow ids; lets several databases (tests, staging copies) share one namespace.
-    temporal_id_prefix: str = ""
+    # Prepended to workflow ids and task queues; lets several databases (tests, staging copies) share one
+    # Temporal namespace without their workers picking up each other's work.
+    temporal_prefix: str = ""
     temporal_ui_url: str = "http://localhost:8233"
     smtp_host: str | None = None
     smtp_port: int = 1025

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from temporalio.client import Client, WorkflowUpdateFailedError
@@ -39,12 +40,15 @@ def workflow_id(document_id: int, prefix: str = "") -> str:
     return f"{prefix}approval-{document_id}"
 
 
-async def start(client: Client, inp: ApprovalInput, *, workflow_id: str) -> None:
+async def start(client: Client, inp: ApprovalInput, *, workflow_id: str, prefix: str = "") -> None:
     """Start the document's run (its id comes from `workflow_id(document_id, prefix)`)."""
     first = inp.steps[0].approvers if inp.steps else []
     try:
         await client.start_workflow(
-            ApprovalWorkflow.run, inp, id=workflow_id, task_queue=queues.APPROVAL,
+            ApprovalWorkflow.run,
+            replace(inp, notify_queue=queues.named(queues.NOTIFY, prefix)),
+            id=workflow_id,
+            task_queue=queues.named(queues.APPROVAL, prefix),
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             search_attributes=TypedSearchAttributes([
                 SearchAttributePair(DOCUMENT_ID, str(inp.document_id)),

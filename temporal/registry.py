@@ -31,14 +31,17 @@ class Dependencies:
 
 
 def queue_specs(deps: Dependencies) -> list[QueueSpec]:
+    prefix = deps.settings.temporal_prefix
     system = SystemActivities(deps.sessions)
     approval = ApprovalActivities(deps.sessions)
     notify = NotifyActivities(deps.sessions, deps.settings)
     return [
-        QueueSpec(queues.SYSTEM, workflows=[WorkerCheckWorkflow], activities=[system.probe_database]),
-        QueueSpec(queues.APPROVAL, workflows=[ApprovalWorkflow],
+        QueueSpec(queues.named(queues.SYSTEM, prefix), workflows=[WorkerCheckWorkflow],
+                  activities=[system.probe_database]),
+        QueueSpec(queues.named(queues.APPROVAL, prefix), workflows=[ApprovalWorkflow],
                   activities=[approval.project, approval.escalation_targets]),
-        QueueSpec(queues.NOTIFY, workflows=[NotificationWorkflow], activities=[notify.in_app, notify.email]),
+        QueueSpec(queues.named(queues.NOTIFY, prefix), workflows=[NotificationWorkflow],
+                  activities=[notify.in_app, notify.email]),
     ]
 
 

@@ -15,13 +15,15 @@ from workflows.system import WorkerCheckInput, WorkerCheckResult, WorkerCheckWor
 __all__ = ["WorkerCheckResult", "run_worker_check"]
 
 
-async def run_worker_check(client: Client, *, requested_by: int, timeout: float = 15.0) -> WorkerCheckResult:
+async def run_worker_check(
+    client: Client, *, requested_by: int, prefix: str = "", timeout: float = 15.0
+) -> WorkerCheckResult:
     try:
         return await client.execute_workflow(
             WorkerCheckWorkflow.run,
             WorkerCheckInput(requested_by=requested_by),
-            id=f"worker-check-{uuid.uuid4().hex}",
-            task_queue=queues.SYSTEM,
+            id=f"{prefix}worker-check-{uuid.uuid4().hex}",
+            task_queue=queues.named(queues.SYSTEM, prefix),
             execution_timeout=timedelta(seconds=timeout),
         )
     except WorkflowFailureError as exc:

@@ -128,7 +128,7 @@ def make_settings(services: TestServices, database: str, **overrides: Any) -> Se
         "bootstrap_admin_password": ADMIN_PASSWORD,
         "log_json": True,
         "data_dir": services.root / "data",
-        "temporal_id_prefix": f"{database}-",  # every test's documents start at id 1; runs must not collide
+        "temporal_prefix": f"{database}-",  # every test's documents start at id 1; runs must not collide
         "public_base_url": "http://portal.test",
     }
     values.update(overrides)
@@ -266,3 +266,11 @@ def _readable_error_logs(caplog: pytest.LogCaptureFixture) -> None:
     logging_plugin = caplog._item.config.pluginmanager.get_plugin("logging-plugin")
     if logging_plugin is not None:
         logging_plugin.report_handler.setFormatter(JsonFormatter())
+
+
+@pytest.fixture
+def maildir(services: TestServices) -> Path:
+    """The SMTP catcher's folder, emptied for this test (addresses repeat across tests)."""
+    for old in services.maildir.glob("*.eml"):
+        old.unlink()
+    return services.maildir

@@ -20,8 +20,8 @@ async def test_worker_check_without_a_worker_times_out_cleanly(client, admin_hea
 
     original = system.run_worker_check
 
-    async def short(client_, *, requested_by):
-        return await original(client_, requested_by=requested_by, timeout=1.0)
+    async def short(client_, *, requested_by, prefix):
+        return await original(client_, requested_by=requested_by, prefix=prefix, timeout=1.0)
 
     monkeypatch.setattr(system, "run_worker_check", short)
     r = await client.post("/api/v1/admin/system/worker-check", headers=admin_headers)

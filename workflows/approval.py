@@ -19,7 +19,6 @@ from temporalio.exceptions import ApplicationError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from temporal.queues import NOTIFY as NOTIFY_QUEUE
     from workflows.approval_contracts import (
         AGREEMENT,
         APPROVED,
@@ -141,7 +140,7 @@ class ApprovalWorkflow:
         elif self._approvals(step) >= inp.steps[step].needed():
             self._skip_open(step)
             self._advance(step + 1)
-        return await self._after_action("approve")
+        return await self._after_action("approve", a)
 
     @approve.validator
     def _validate_approve(self, a: ActionInput) -> None:
@@ -159,7 +158,7 @@ class ApprovalWorkflow:
         still_possible = sum(1 for ln in self._step_lines(step) if ln.status in (PENDING, APPROVED_LINE))
         if spec.kind != AGREEMENT or still_possible < spec.needed():
             self._finish(REJECTED)
-        return await self._after_action("reject")
+        return await self._after_action("reject", a)
 
     @reject.validator
     def _validate_reject(self, a: ActionInput) -> None:
@@ -173,7 +172,7 @@ class ApprovalWorkflow:
         self._record("withdrawn", self.current, a.actor_id, a)
         notify = self._pending()
         self._finish(WITHDRAWN)
-        result = await self._after_action("withdraw")
+        result = await self._after_action("withdraw", a)
         await self._notify("withdrawn", notify)
         return result
 
@@ -191,7 +190,7 @@ class ApprovalWorkflow:
         self.status, self.held_by = ON_HOLD, self._who(a)
         self._pause_timers()
         self._record("held", self.current, a.actor_id, a)
-        return await self._after_action("hold")
+        return await self._after_action("hold", a)
 
     @hold.validator
     def _validate_hold(self, a: ActionInput) -> None:
@@ -203,7 +202,7 @@ class ApprovalWorkflow:
         self.status, self.held_by = IN_PROGRESS, None
         self.timers.since = workflow.now()
         self._record("resumed", self.current, a.actor_id, a)
-        return await self._after_action("resume")
+        return await self._after_action("resume", a)
 
     @resume.validator
     def _validate_resume(self, a: ActionInput) -> None:
@@ -230,7 +229,7 @@ class ApprovalWorkflow:
             self._restart_timers()
         line.status, line.acted_by, line.on_behalf_of, line.comment, line.acted_at = PENDING, None, None, None, None
         self._record("approval_cancelled", line.step, a.actor_id, a)
-        return await self._after_action("cancel_approval")
+        return await self._after_action("cancel_approval", a)
 
     @cancel_approval.validator
     def _validate_cancel(self, a: ActionInput) -> None:
@@ -387,7 +386,7 @@ class ApprovalWorkflow:
 
     # --- side effects ---------------------------------------------------------------------------------
 
-    async def _after_action(self, action: str) -> ActionResult:
+    async def _after_action(self, action: str, a: ActionInput) -> ActionResult:
         self.epoch += 1
         await self._project()
         inp = self._input()
@@ -398,7 +397,7 @@ class ApprovalWorkflow:
             await self._notify("approved", [inp.drafter_id])
             await self._notify("received", inp.receivers)
         elif self.status == REJECTED and action == "reject":
-            await self._notify("rejected", [inp.drafter_id])
+            await self._notify("rejected", [inp.drafter_id], comment=a.comment, actor=a.actor_id)
         return self._result(action)
 
     def _result(self, action: str) -> ActionResult:
@@ -439,7 +438,10 @@ class ApprovalWorkflow:
             STEP_DEADLINE.value_set(deadline) if deadline else STEP_DEADLINE.value_unset(),
         ])
 
-    async def _notify(self, event: str, recipients: list[int], *, with_links: bool = False) -> None:
+    async def _notify(
+        self, event: str, recipients: list[int], *, with_links: bool = False, comment: str | None = None,
+        actor: int | None = None,
+    ) -> None:
         if not recipients:
             return
         inp = self._input()
@@ -448,8 +450,9 @@ class ApprovalWorkflow:
         await workflow.start_child_workflow(
             "NotificationWorkflow",
             NotifyInput(event=event, document_id=inp.document_id, recipients=sorted(set(recipients)),
-                        dedupe_key=key, step=self.current, with_action_links=with_links),
+                        dedupe_key=key, step=self.current, actor_id=actor, comment=comment,
+                        with_action_links=with_links),
             id=f"notify-{workflow.info().workflow_id}-{self.notifications}-{event}",
-            task_queue=NOTIFY_QUEUE,
+            task_queue=inp.notify_queue,
             parent_close_policy=ParentClosePolicy.ABANDON,
         )

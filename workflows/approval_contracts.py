@@ -58,6 +58,7 @@ class ApprovalInput:
     references: list[int] = field(default_factory=list)
     receivers: list[int] = field(default_factory=list)
     sla: SlaPolicy = field(default_factory=SlaPolicy)
+    notify_queue: str = "groupware-notify"
 
 
 @dataclass

@@ -166,7 +166,9 @@ async def worker_check(
     client: ClientDep,
 ) -> Envelope[system.WorkerCheckResult]:
     """Runs a real workflow on the system task queue: proves a worker is polling and can reach the database."""
-    result = await system.run_worker_check(await state.temporal(), requested_by=user.id)
+    result = await system.run_worker_check(
+        await state.temporal(), requested_by=user.id, prefix=state.settings.temporal_prefix
+    )
     audit.record(session, action="admin.worker_check", client=client, actor=user.actor,
                  details={"workflow_id": result.workflow_id})
     await session.commit()

@@ -142,10 +142,10 @@ async def submit_document(
     document_id: Id, user: Employee, session: SessionDep, state: StateDep, client: ClientDep
 ) -> Envelope[DocumentOut]:
     """상신: validates the form and the line, snapshots the line and starts the approval workflow."""
-    workflow = engine.workflow_id(document_id, state.settings.temporal_id_prefix)
+    workflow = engine.workflow_id(document_id, state.settings.temporal_prefix)
     inp = await documents.prepare_submission(session, user.actor, document_id, workflow_id=workflow, client=client)
     # The draft row stays locked until the run has started; a failure rolls it back untouched.
-    await engine.start(await state.temporal(), inp, workflow_id=workflow)
+    await engine.start(await state.temporal(), inp, workflow_id=workflow, prefix=state.settings.temporal_prefix)
     await session.commit()
     doc = await documents.get(session, document_id)
     await session.refresh(doc)

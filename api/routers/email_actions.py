@@ -82,9 +82,9 @@ TEXT = {
 
 
 def _page(status: int = 200, **values: Any) -> HTMLResponse:
-    locale = values.get("locale", "ko")
-    values.setdefault("t", TEXT[locale])
-    html = _env.get_template("action_page.html.j2").render(locale=locale, **values)
+    values.setdefault("locale", "ko")
+    values.setdefault("t", TEXT[values["locale"]])
+    html = _env.get_template("action_page.html.j2").render(**values)
     return HTMLResponse(html, status_code=status, headers=HEADERS)
 
 
@@ -197,38 +197,24 @@ async def submit(
         return _page(status, **ctx)
     row: ApprovalActionToken = ctx["row"]
     t = TEXT[ctx["locale"]]
-    workflow = ctx["doc"].workflow_id
-    await session.rollback()
+    token_id, workflow = row.id, ctx["doc"].workflow_id
+    command = ActionInput(
+        actor_id=row.approver_id, expected_step=row.step_order, comment=comment.strip() or None, channel="email",
+        ip=client.ip, user_agent=(client.user_agent or "")[:500] or None,
+    )
+    await session.rollback()  # no transaction held open across the workflow update
     try:
-        await engine.act(
-            await state.temporal(),
-            workflow,
-            action,
-            ActionInput(
-                actor_id=row.approver_id,
-                expected_step=row.step_order,
-                comment=comment.strip() or None,
-                channel="email",
-                ip=client.ip,
-                user_agent=(client.user_agent or "")[:500] or None,
-            ),
-        )
+        await engine.act(await state.temporal(), workflow, action, command)
     except AppError as exc:
-        return _page(
-            exc.status_code,
-            message=exc.message,
-            is_error=True,
-            csrf=expected,
-            action_url=str(request.url.path),
-            comment=comment,
-            **ctx,
-        )
-    fresh = await session.get(ApprovalActionToken, row.id)
-    if fresh is not None:
-        fresh.used_at, fresh.used_action = datetime.now(UTC), action
+        ctx = await _context(session, token)
+        ctx.pop("status")
+        return _page(exc.status_code, message=exc.message, is_error=True, csrf=expected,
+                     action_url=str(request.url.path), comment=comment, **ctx)
+    spent = await session.get(ApprovalActionToken, token_id)
+    if spent is not None:
+        spent.used_at, spent.used_action = datetime.now(UTC), action
         await session.commit()
+    ctx = await _context(session, token)
+    ctx.pop("status")
     ctx.pop("can_act", None)
-    doc = await session.get(ApprovalDocument, row.document_id)
-    if doc is not None:
-        await session.refresh(doc)
-    return _page(200, message=t["approved" if action == "approve" else "rejected"], **{**ctx, "doc": doc})
+    return _page(200, **{**ctx, "message": t["approved" if action == "approve" else "rejected"]})
