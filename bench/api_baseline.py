@@ -8,12 +8,13 @@ import math
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,6 +81,9 @@ class Loader:
     def measure(self, target: Target, concurrency: int, warmup: float, duration: float) -> Result:
         raise NotImplementedError
 
+    def close(self) -> None:
+        """Release what the loader holds (an event loop for the Python ones)."""
+
 
 class WrkLoader(Loader):
     def __init__(self, binary: str, threads: int, workdir: Path) -> None:
@@ -108,17 +112,12 @@ class WrkLoader(Loader):
 
 
 class HttpxLoader(Loader):
-    """httpx.AsyncClient, a pool of `concurrency` connections, one task per connection (uvloop if present)."""
+    """httpx.AsyncClient, a pool of `concurrency` connections, one task per connection (uvloop if present).
+    Only on request: it saturates itself long before the server (see docs/benchmarks.md)."""
 
     def __init__(self) -> None:
-        try:
-            import uvloop
-
-            factory: Callable[[], asyncio.AbstractEventLoop] | None = uvloop.new_event_loop
-        except ImportError:
-            factory = None
-        self.runner = asyncio.Runner(loop_factory=factory)
-        self.name = f"httpx {httpx.__version__} on {'uvloop' if factory else 'asyncio'} (Python, same CPUs)"
+        self.runner = _runner()
+        self.name = f"httpx {httpx.__version__} on {_loop_name()} (Python, same CPUs; the client is the bottleneck)"
 
     def close(self) -> None:
         self.runner.close()
@@ -160,6 +159,85 @@ class HttpxLoader(Loader):
                       _percentile(latencies, 95) * 1e3)
 
 
+class RawLoader(Loader):
+    """Plain asyncio streams speaking keep-alive HTTP/1.1, one task per connection (uvloop if present): a lean
+    Python client, since httpx tops out at a few hundred requests/s here and would measure itself."""
+
+    def __init__(self) -> None:
+        self.runner = _runner()
+        self.name = f"asyncio streams on {_loop_name()} (Python, same CPUs)"
+
+    def close(self) -> None:
+        self.runner.close()
+
+    def measure(self, target: Target, concurrency: int, warmup: float, duration: float) -> Result:
+        return self.runner.run(self._measure(target, concurrency, warmup, duration))
+
+    async def _measure(self, target: Target, concurrency: int, warmup: float, duration: float) -> Result:
+        host, port = "127.0.0.1", target.server.port
+        lines = [f"GET {target.path} HTTP/1.1", f"Host: {host}:{port}", "Connection: keep-alive"]
+        lines += [f"{k}: {v}" for k, v in target.headers.items()]
+        request = ("\r\n".join(lines) + "\r\n\r\n").encode()
+        conns = [await asyncio.open_connection(host, port) for _ in range(concurrency)]
+        try:
+            if warmup > 0:
+                await self._phase(conns, request, warmup)
+            return await self._phase(conns, request, duration)
+        finally:
+            for _, writer in conns:
+                writer.close()
+
+    @staticmethod
+    async def _phase(
+        conns: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]], request: bytes, seconds: float
+    ) -> Result:
+        latencies: list[float] = []
+        errors = 0
+        start = time.perf_counter()
+        deadline = start + seconds
+
+        async def worker(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            nonlocal errors
+            while time.perf_counter() < deadline:
+                sent = time.perf_counter()
+                writer.write(request)
+                try:
+                    head = await reader.readuntil(b"\r\n\r\n")
+                    length = next(
+                        (int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                         if line.lower().startswith(b"content-length:")),
+                        None,
+                    )
+                    if length is None:
+                        raise RuntimeError("response without Content-Length; use --client wrk")
+                    await reader.readexactly(length)
+                except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+                    errors += 1
+                    return  # the connection is gone; the others go on
+                if head.startswith(b"HTTP/1.1 200 "):
+                    latencies.append(time.perf_counter() - sent)
+                else:
+                    errors += 1
+
+        await asyncio.gather(*(worker(r, w) for r, w in conns))
+        elapsed = time.perf_counter() - start
+        latencies.sort()
+        return Result(len(latencies), errors, elapsed, _percentile(latencies, 50) * 1e3,
+                      _percentile(latencies, 95) * 1e3)
+
+
+def _runner() -> asyncio.Runner:
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.Runner()
+    return asyncio.Runner(loop_factory=uvloop.new_event_loop)
+
+
+def _loop_name() -> str:
+    return "uvloop" if _importable("uvloop") else "asyncio"
+
+
 def _percentile(sorted_values: Sequence[float], pct: float) -> float:
     """Nearest-rank percentile of an ascending sequence (0 when empty)."""
     if not sorted_values:
@@ -173,7 +251,7 @@ def _loader(choice: str, wrk_threads: int, workdir: Path) -> Loader:
         raise SystemExit("--client wrk: wrk is not installed (Debian: apt-get install -y wrk)")
     if wrk and choice in ("auto", "wrk"):
         return WrkLoader(wrk, wrk_threads, workdir)
-    return HttpxLoader()
+    return HttpxLoader() if choice == "httpx" else RawLoader()
 
 
 def _login(server: Server) -> str:
@@ -260,7 +338,8 @@ class CpuMeter:
 def _profile(target: Target, loader: Loader, args: argparse.Namespace, out_dir: Path) -> Path | None:
     """One extra, uncounted measurement of `target` while py-spy samples its server (only stacks holding the GIL,
     i.e. Python at work); raw collapsed stacks."""
-    py_spy = shutil.which("py-spy", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
+    search = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    py_spy = shutil.which("py-spy", path=search)
     if py_spy is None or target.server.proc is None:
         print("--profile: py-spy not found (.venv/bin/pip install py-spy); skipped", file=sys.stderr)
         return None
@@ -371,7 +450,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"benchmark aborted: a service failed to start: {exc}", file=sys.stderr)
         return 2
     finally:
-        if isinstance(loader, HttpxLoader):
+        if loader is not None:
             loader.close()
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -409,7 +488,7 @@ def _report(args: argparse.Namespace, loader: Loader, targets: list[Target], res
               if pure_rps else "pure FastAPI: no successful requests")
     print(f"users/me p95: {me_p95:.2f} ms  (target < {TARGET_P95_MS:.0f} ms: {'met' if p95_ok else 'NOT met'})")
     for label, raw in profiles.items():
-        print(f"\nprofile of {label} (py-spy, share of samples in the server process; {raw}):")
+        print(f"\nprofile of {label} (py-spy, share of the server's samples holding the GIL; {raw}):")
         for line in _profile_summary(raw):
             print(f"  {line}")
     print(f"\ntotal time {elapsed:.0f}s")
@@ -424,8 +503,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=1.0, help="unmeasured seconds before each measurement")
     parser.add_argument("--concurrency", type=int, default=32, help="concurrent connections (and clients)")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; medians are reported")
-    parser.add_argument("--client", choices=["auto", "wrk", "httpx"], default="auto",
-                        help="load generator: wrk when installed (auto), else httpx")
+    parser.add_argument("--client", choices=["auto", "wrk", "python", "httpx"], default="auto",
+                        help="load generator: wrk when installed, else a lean asyncio client (auto); httpx is "
+                        "only for comparison, it cannot saturate the server")
     parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (1 leaves a core to the server)")
     parser.add_argument("--log-level", default="WARNING", help="GW_LOG_LEVEL of the server (INFO logs each request)")
     parser.add_argument("--no-pure", dest="pure", action="store_false",
@@ -435,6 +515,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (0.5 <= args.duration <= 120 and 0 <= args.warmup <= 30 and 1 <= args.concurrency <= 1024
             and 1 <= args.rounds <= 20 and 1 <= args.wrk_threads <= 64):
         parser.error("out of bounds: 0.5<=duration<=120, 0<=warmup<=30, 1<=concurrency<=1024, 1<=rounds<=20")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still stop and delete everything we started
     return run(args)
 
 

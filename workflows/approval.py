@@ -62,35 +62,35 @@ class _Timers:
 
 @workflow.defn
 class ApprovalWorkflow:
-    def __init__(self) -> None:
-        self.inp: ApprovalInput | None = None
+    @workflow.init
+    def __init__(self, inp: ApprovalInput) -> None:
+        # State is built here, not in run(): an update may arrive in the very first activation, and its
+        # validator must already see the line.
+        self.inp = inp
         self.status = IN_PROGRESS
         self.current: int | None = 0
-        self.lines: list[LineState] = []
         self.unsent: list[HistoryEntry] = []
         self.seq = 0
         self.events = 0
         self.epoch = 0
         self.held_by: int | None = None
-        self.timers = _Timers()
         self.reminders_sent = 0
         self.escalations_sent = 0
         self.document_number: str | None = None
         self.projection_lock = asyncio.Lock()
         self.notifications = 0
         self.started = False  # handlers wait for the submission's own projection and notifications
-
-    # --- run ------------------------------------------------------------------------------------------
-
-    @workflow.run
-    async def run(self, inp: ApprovalInput) -> ActionResult:
-        self.inp = inp
         self.lines = [
             LineState(step=i, approver_id=a, status=PENDING if i == 0 else WAITING)
             for i, step in enumerate(inp.steps)
             for a in step.approvers
         ]
         self.timers = _Timers(since=workflow.now())
+
+    # --- run ------------------------------------------------------------------------------------------
+
+    @workflow.run
+    async def run(self, inp: ApprovalInput) -> ActionResult:
         self._record("submitted", None, inp.drafter_id, key="submitted")
         first = self._pending()
         await self._project()
@@ -248,7 +248,6 @@ class ApprovalWorkflow:
     # --- state helpers --------------------------------------------------------------------------------
 
     def _input(self) -> ApprovalInput:
-        assert self.inp is not None
         return self.inp
 
     @staticmethod

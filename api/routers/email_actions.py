@@ -149,13 +149,8 @@ async def _context(session: SessionDep, token: str) -> dict[str, Any]:
     return {**base, "status": 200, "can_act": True}
 
 
-@router.api_route(
-    "/{token}",
-    methods=["GET", "HEAD"],
-    operation_id="email_action_page",
-    response_class=HTMLResponse,
-    include_in_schema=True,
-)
+@router.head("/{token}", include_in_schema=False)
+@router.get("/{token}", operation_id="email_action_page", response_class=HTMLResponse)
 async def show(token: str, request: Request, session: SessionDep, state: StateDep) -> HTMLResponse:
     """Public. The confirmation page; never changes anything, whoever fetches it."""
     ctx = await _context(session, token)

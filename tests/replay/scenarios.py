@@ -82,7 +82,7 @@ async def sla_timers(client: Any, c: Company, admin_headers: dict[str, str], **_
         "sla_policy": {"reminder_after_seconds": 1, "escalate_after_seconds": 2}})
     assert r.status_code == 201
     doc = await _doc(client, c, template="REPLAYSLA", form={})
-    for _ in range(100):
+    for _attempt in range(100):
         history = [h["action"] for h in (await get_doc(client, c.drafter["headers"], doc))["history"]]
         if "escalated" in history:
             break
