@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from portal.common.errors import ValidationFailed
 
@@ -40,7 +40,12 @@ class FormSchema(BaseModel):
 
 
 def parse_schema(raw: dict[str, Any]) -> FormSchema:
-    schema = FormSchema.model_validate(raw)
+    try:
+        schema = FormSchema.model_validate(raw)
+    except ValidationError as exc:
+        errors = [{"loc": [str(p) for p in e["loc"]], "msg": e["msg"]} for e in exc.errors()]
+        raise ValidationFailed("the form schema is not valid", code="INVALID_FORM_SCHEMA",
+                               details={"errors": errors}) from exc
     keys = [f.key for f in schema.fields]
     if len(keys) != len(set(keys)):
         raise ValidationFailed("form field keys must be unique", code="INVALID_FORM_SCHEMA")
