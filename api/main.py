@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 
 from api import errors
 from api.middleware import RequestContextMiddleware
-from api.routers import admin, admin_approval, approval, auth, email_actions, health, notifications, users
+from api.routers import admin, admin_approval, approval, auth, dev_outbox, email_actions, health, notifications, users
 from api.spa import mount_frontend
 from api.state import AppState
 from portal.common.logging import configure_logging
@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, auth, users, admin, admin_approval, approval, email_actions, notifications):
         v1.include_router(module.router)
     app.include_router(v1)
+    dev_outbox.mount(app, settings)
     mount_frontend(app, FRONTEND_DIST, api_prefix=API_PREFIX)
     return app
 

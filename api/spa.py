@@ -17,7 +17,7 @@ def mount_frontend(app: FastAPI, dist: Path, *, api_prefix: str) -> None:
 
     @app.get("/{path:path}", include_in_schema=False)
     async def spa(path: str, request: Request) -> Response:
-        if path.startswith(api_prefix.strip("/")) or path in ("docs", "openapi.json"):
+        if path.startswith((api_prefix.strip("/"), "dev/")) or path in ("docs", "openapi.json"):
             raise StarletteHTTPException(404)
         candidate = (root / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(root):
