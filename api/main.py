@@ -19,6 +19,7 @@ from portal.common.logging import configure_logging
 from portal.common.schemas import ErrorEnvelope
 from portal.db.session import create_engine, create_session_factory
 from portal.settings import Settings, get_settings
+from portal.storage.backends import build_storage
 
 API_PREFIX = "/api/v1"
 FRONTEND_DIST = Path(__file__).resolve().parent.parent / "frontend" / "dist"
@@ -32,7 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine(settings.effective_database_url)
         redis = Redis.from_url(settings.effective_redis_url, socket_timeout=2, socket_connect_timeout=2)
         app.state.gw = AppState(settings=settings, engine=engine, sessions=create_session_factory(engine),
-                                redis=redis)
+                                redis=redis, storage=build_storage(settings))
         try:
             yield
         finally:

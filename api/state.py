@@ -12,6 +12,7 @@ from temporalio.client import Client
 from portal.common.errors import ServiceUnavailable
 from portal.db.session import SessionFactory
 from portal.settings import Settings
+from portal.storage.backends import Storage
 from temporal.client import connect
 
 
@@ -21,6 +22,7 @@ class AppState:
     engine: AsyncEngine
     sessions: SessionFactory
     redis: Redis
+    storage: Storage
     _temporal: Client | None = None
     _temporal_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 

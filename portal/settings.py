@@ -66,6 +66,15 @@ class Settings(BaseSettings):
     lockout_seconds: int = 15 * 60
     password_min_length: int = 10
 
+    storage_backend: Literal["filesystem", "s3"] = "filesystem"
+    s3_endpoint_url: str | None = None
+    s3_bucket: str = "groupware"
+    s3_region: str = "us-east-1"
+    s3_access_key: str | None = None
+    s3_secret_key: SecretStr | None = None
+    max_upload_bytes: int = 8 * 1024 * 1024
+    max_attachments_per_item: int = 20
+
     user_cache_ttl_seconds: int = 300
     email_link_ttl_seconds: int = 14 * 24 * 3600
     dev_outbox: bool = True  # the dev-only page listing caught mail; never served in production

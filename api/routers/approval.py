@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response, UploadFile
 
 from api.deps import ClientDep, CurrentUser, PageDep, SessionDep, StateDep, require
-from portal.approval import actions, boxes, delegations, documents, lines, templates
+from api.downloads import download_headers
+from portal.approval import actions, attachments, boxes, delegations, documents, lines, templates
 from portal.approval.schemas import (
     ActionIn,
     ActionOut,
+    AttachmentOut,
     BoxName,
     DelegationIn,
     DelegationOut,
@@ -275,3 +277,37 @@ async def revoke_delegation(
 ) -> Envelope[None]:
     await delegations.revoke(session, user.actor, delegation_id, client)
     return ok(None, "delegation revoked")
+
+
+# --- attachments --------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/documents/{document_id}/attachments",
+    operation_id="approval_attachments_add",
+    response_model=Envelope[AttachmentOut],
+    status_code=201,
+)
+async def add_attachment(
+    document_id: Id, file: UploadFile, user: Employee, session: SessionDep, state: StateDep
+) -> Envelope[AttachmentOut]:
+    """Drafts only, by the drafter. Size-limited; the content must match an accepted type (PDF, images,
+    Office and 한글 documents, ZIP, plain text)."""
+    row = await attachments.add(session, state.storage, state.settings, user.actor, document_id, file)
+    return ok(AttachmentOut.model_validate(row), "attached")
+
+
+@router.get("/attachments/{attachment_id}", operation_id="approval_attachments_download",
+            response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}})
+async def download_attachment(attachment_id: Id, user: Employee, session: SessionDep, state: StateDep) -> Response:
+    """The file, for anyone who may read its document; served as a download, never rendered inline."""
+    row = await attachments.get_readable(session, user.actor, attachment_id)
+    data = await state.storage.get(row.storage_key)
+    return Response(data, media_type=row.content_type, headers=download_headers(row.filename))
+
+
+@router.delete("/attachments/{attachment_id}", operation_id="approval_attachments_delete",
+               response_model=Envelope[None])
+async def delete_attachment(attachment_id: Id, user: Employee, session: SessionDep, state: StateDep) -> Envelope[None]:
+    await attachments.remove(session, state.storage, user.actor, attachment_id)
+    return ok(None, "attachment removed")

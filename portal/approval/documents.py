@@ -10,13 +10,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.approval import forms, lines, templates
 from portal.approval.models import (
+    ApprovalAttachment,
     ApprovalDelegation,
     ApprovalDocument,
     ApprovalHistory,
     ApprovalLine,
     ApprovalTemplate,
 )
-from portal.approval.schemas import DocumentCreate, DocumentOut, DocumentUpdate, HistoryOut, LineIn, LineOut
+from portal.approval.schemas import (
+    AttachmentOut,
+    DocumentCreate,
+    DocumentOut,
+    DocumentUpdate,
+    HistoryOut,
+    LineIn,
+    LineOut,
+)
 from portal.auth.permissions import Perm
 from portal.common.context import Actor, ClientInfo
 from portal.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -81,7 +90,7 @@ async def get_visible(session: AsyncSession, actor: Actor, document_id: int) -> 
     return doc
 
 
-def _own_draft(doc: ApprovalDocument, actor: Actor) -> None:
+def own_draft(doc: ApprovalDocument, actor: Actor) -> None:
     if doc.author_id != actor.id:
         raise Forbidden("only the drafter can change this document", code="NOT_DRAFTER")
     if doc.status != DRAFT:
@@ -105,7 +114,7 @@ async def create_draft(session: AsyncSession, actor: Actor, data: DocumentCreate
 
 async def update_draft(session: AsyncSession, actor: Actor, document_id: int, data: DocumentUpdate) -> ApprovalDocument:
     doc = await get(session, document_id, lock=True)
-    _own_draft(doc, actor)
+    own_draft(doc, actor)
     template = await templates.get(session, doc.template_id) if doc.template_id else None
     if data.title is not None:
         doc.title = data.title
@@ -121,7 +130,7 @@ async def update_draft(session: AsyncSession, actor: Actor, document_id: int, da
 
 async def delete_draft(session: AsyncSession, actor: Actor, document_id: int) -> None:
     doc = await get(session, document_id, lock=True)
-    _own_draft(doc, actor)
+    own_draft(doc, actor)
     await session.delete(doc)
     await session.commit()
 
@@ -132,7 +141,7 @@ async def prepare_submission(
     """Validate a draft completely, write its line rows and in-progress status (not yet committed: the
     caller commits only once the workflow has started). The document row stays locked meanwhile."""
     doc = await get(session, document_id, lock=True)
-    _own_draft(doc, actor)
+    own_draft(doc, actor)
     template = await templates.get(session, doc.template_id) if doc.template_id else None
     if template is None or not template.is_active:
         raise ValidationFailed("this template is retired", code="TEMPLATE_INACTIVE")
@@ -222,6 +231,10 @@ async def detail(session: AsyncSession, actor: Actor, doc: ApprovalDocument) -> 
             for h in history_rows],
     })
     out.allowed_actions = await allowed_actions(session, actor, doc, list(line_rows), list(history_rows))
+    attached = await session.execute(
+        select(ApprovalAttachment).where(ApprovalAttachment.document_id == doc.id).order_by(ApprovalAttachment.id)
+    )
+    out.attachments = [AttachmentOut.model_validate(a) for a in attached.scalars()]
     return out
 
 

@@ -104,6 +104,15 @@ class DocumentSummary(OutputModel):
     updated_at: datetime
 
 
+class AttachmentOut(OutputModel):
+    id: int
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    created_at: datetime
+
+
 class DocumentOut(DocumentSummary):
     content: str | None
     form_data: dict[str, Any]
@@ -112,6 +121,7 @@ class DocumentOut(DocumentSummary):
     workflow_id: str | None
     lines: list[LineOut] = Field(default_factory=list)
     history: list[HistoryOut] = Field(default_factory=list)
+    attachments: list[AttachmentOut] = Field(default_factory=list)
     allowed_actions: list[str] = Field(default_factory=list)
 
 

@@ -1,0 +1,90 @@
+"""Attachments of approval documents: added and removed on drafts by the drafter, read by anyone who may
+read the document. Content is checked by its bytes, stored under generated keys, size-bounded."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+from fastapi import UploadFile
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.approval import documents
+from portal.approval.models import ApprovalAttachment
+from portal.common.context import Actor
+from portal.common.errors import Conflict, NotFound, PayloadTooLarge, ValidationFailed
+from portal.settings import Settings
+from portal.storage.backends import Storage, new_key
+from portal.storage.sniff import detect, safe_filename
+
+CHUNK = 256 * 1024
+
+
+async def read_bounded(upload: UploadFile, limit: int) -> bytes:
+    """The upload's bytes, refusing anything over `limit` without reading much past it."""
+    parts: list[bytes] = []
+    size = 0
+    while chunk := await upload.read(CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge("the file is too large", code="FILE_TOO_LARGE", details={"limit_bytes": limit})
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+async def add(
+    session: AsyncSession, storage: Storage, settings: Settings, actor: Actor, document_id: int, upload: UploadFile
+) -> ApprovalAttachment:
+    doc = await documents.get(session, document_id, lock=True)
+    documents.own_draft(doc, actor)
+    count = (await session.execute(
+        select(func.count()).where(ApprovalAttachment.document_id == doc.id))).scalar_one()
+    if count >= settings.max_attachments_per_item:
+        raise Conflict("too many attachments", code="TOO_MANY_ATTACHMENTS",
+                       details={"limit": settings.max_attachments_per_item})
+    name = safe_filename(upload.filename or "")
+    data = await read_bounded(upload, settings.max_upload_bytes)
+    if not data:
+        raise ValidationFailed("the file is empty", code="EMPTY_FILE")
+    content_type = detect(name, data[:4096])
+    if content_type is None:
+        raise ValidationFailed("this kind of file is not accepted, or its content does not match its name",
+                               code="UNSUPPORTED_FILE_TYPE", details={"filename": name})
+    key = new_key("approval")
+    await storage.put(key, data, content_type)
+    row = ApprovalAttachment(document_id=doc.id, uploader_id=actor.id, filename=name, storage_key=key,
+                             content_type=content_type, size_bytes=len(data),
+                             sha256=hashlib.sha256(data).hexdigest())
+    session.add(row)
+    try:
+        await session.commit()
+    except Exception:
+        await storage.delete(key)  # no orphan object if the row could not be written
+        raise
+    return row
+
+
+async def get_all(session: AsyncSession, document_id: int) -> Sequence[ApprovalAttachment]:
+    return (await session.execute(select(ApprovalAttachment).where(ApprovalAttachment.document_id == document_id)
+                                  .order_by(ApprovalAttachment.id))).scalars().all()
+
+
+async def get_readable(session: AsyncSession, actor: Actor, attachment_id: int) -> ApprovalAttachment:
+    row = await session.get(ApprovalAttachment, attachment_id)
+    if row is None:
+        raise NotFound("attachment not found", code="ATTACHMENT_NOT_FOUND")
+    await documents.get_visible(session, actor, row.document_id)
+    return row
+
+
+async def remove(session: AsyncSession, storage: Storage, actor: Actor, attachment_id: int) -> None:
+    row = await session.get(ApprovalAttachment, attachment_id)
+    if row is None:
+        raise NotFound("attachment not found", code="ATTACHMENT_NOT_FOUND")
+    doc = await documents.get(session, row.document_id, lock=True)
+    documents.own_draft(doc, actor)
+    key = row.storage_key
+    await session.delete(row)
+    await session.commit()
+    await storage.delete(key)
