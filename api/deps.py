@@ -23,7 +23,7 @@ from portal.settings import Settings
 from portal.users import service as users
 
 
-def get_state(request: Request) -> AppState:
+async def get_state(request: Request) -> AppState:
     state: AppState = request.app.state.gw
     return state
 
@@ -31,11 +31,11 @@ def get_state(request: Request) -> AppState:
 StateDep = Annotated[AppState, Depends(get_state)]
 
 
-def get_settings_dep(state: StateDep) -> Settings:
+async def get_settings_dep(state: StateDep) -> Settings:
     return state.settings
 
 
-def get_redis(state: StateDep) -> Redis:
+async def get_redis(state: StateDep) -> Redis:
     return state.redis
 
 
@@ -49,7 +49,7 @@ RedisDep = Annotated[Redis, Depends(get_redis)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
-def get_client_info(request: Request) -> ClientInfo:
+async def get_client_info(request: Request) -> ClientInfo:
     return ClientInfo(
         ip=request.client.host if request.client else None,
         user_agent=request.headers.get("user-agent"),
@@ -84,7 +84,10 @@ async def get_current_user(
 
 async def authenticate(state: AppState, token: str) -> CurrentUser:
     """Signature, algorithm, expiry, logout denylist, account still active and token version current."""
-    claims = decode_access_token(state.settings, token)
+    claims = state.verified_tokens.get(token)
+    if claims is None:
+        claims = decode_access_token(state.settings, token)
+        state.verified_tokens.put(token, claims)
     cache = users.user_cache(state.redis, state.settings)
     denied, cached = False, None
     try:  # one round trip for both the logout denylist and the cached user view
@@ -140,7 +143,7 @@ def require_any(*permissions: str) -> Callable[..., Any]:
     return check
 
 
-def page_params(
+async def page_params(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     sort: Annotated[str | None, Query(max_length=50, pattern=r"^[a-z_]+$")] = None,

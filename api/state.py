@@ -9,6 +9,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
+from portal.auth.tokens import VerifiedTokens
 from portal.common.errors import ServiceUnavailable
 from portal.db.session import SessionFactory
 from portal.settings import Settings
@@ -23,6 +24,7 @@ class AppState:
     sessions: SessionFactory
     redis: Redis
     storage: Storage
+    verified_tokens: VerifiedTokens = field(default_factory=VerifiedTokens)
     _temporal: Client | None = None
     _temporal_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 

@@ -42,8 +42,8 @@ local auth = os.getenv("BENCH_AUTHORIZATION")
 if auth ~= nil and auth ~= "" then wrk.headers["Authorization"] = auth end
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("BENCH_RESULT %d %d %.1f %.1f %d\\n", summary.requests, summary.duration,
-    latency:percentile(50), latency:percentile(95), e.connect + e.read + e.write + e.status + e.timeout))
+  io.write(string.format("BENCH_RESULT %d %d %.1f %.1f %d %d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(95), e.status, e.connect + e.read + e.write + e.timeout))
 end
 """
 
@@ -102,8 +102,9 @@ class WrkLoader(Loader):
         line = next((x for x in out.stdout.splitlines() if x.startswith("BENCH_RESULT ")), None)
         if line is None:
             raise RuntimeError(f"wrk gave no result (exit {out.returncode}): {out.stderr.strip() or out.stdout}")
-        total, micros, p50, p95, errors = line.split()[1:]
-        return Result(int(total) - int(errors), int(errors), int(micros) / 1e6, float(p50) / 1e3, float(p95) / 1e3)
+        total, micros, p50, p95, bad_status, io_errors = (float(x) for x in line.split()[1:])
+        # `requests` counts every response, non-2xx/3xx ones too; socket errors and timeouts are not responses
+        return Result(int(total - bad_status), int(bad_status + io_errors), micros / 1e6, p50 / 1e3, p95 / 1e3)
 
     def measure(self, target: Target, concurrency: int, warmup: float, duration: float) -> Result:
         if warmup > 0:

@@ -12,6 +12,7 @@ import json
 import secrets
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,6 +88,31 @@ def decode_access_token(settings: Settings, token: str) -> AccessClaims:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise Unauthorized("invalid token", code="INVALID_TOKEN") from exc
+
+
+class VerifiedTokens:
+    """A small per-process memo of tokens whose signature was already checked, so a busy client's token is
+    decoded once rather than on every request. Entries end with the token's `exp`; revocation is still
+    checked on every request (denylist and token version)."""
+
+    def __init__(self, capacity: int = 4096) -> None:
+        self.capacity = capacity
+        self._items: OrderedDict[str, AccessClaims] = OrderedDict()
+
+    def get(self, token: str) -> AccessClaims | None:
+        claims = self._items.get(token)
+        if claims is None:
+            return None
+        if claims.expires_at <= time.time():
+            del self._items[token]
+            return None
+        self._items.move_to_end(token)
+        return claims
+
+    def put(self, token: str, claims: AccessClaims) -> None:
+        self._items[token] = claims
+        if len(self._items) > self.capacity:
+            self._items.popitem(last=False)
 
 
 def _digest(token: str) -> str:
