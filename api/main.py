@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 
 from api import errors
 from api.middleware import RequestContextMiddleware
-from api.routers import admin, admin_approval, approval, auth, dev_outbox, email_actions, health, notifications, users
+from api.routers import admin, admin_approval, approval, auth, dev_outbox, email_actions, health, notifications, search, users
 from api.spa import mount_frontend
 from api.state import AppState
 from portal.common.logging import configure_logging
@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
 
     v1 = APIRouter(prefix=API_PREFIX)
-    for module in (health, auth, users, admin, admin_approval, approval, email_actions, notifications):
+    for module in (health, auth, users, admin, admin_approval, approval, email_actions, notifications, search):
         v1.include_router(module.router)
     app.include_router(v1)
     dev_outbox.mount(app, settings)

@@ -23,6 +23,7 @@ from portal.auth.permissions import Perm
 from portal.common.schemas import Envelope, OutputModel, PageEnvelope, ok
 from portal.org import service as org
 from portal.org.schemas import DepartmentCreate, DepartmentOut, DepartmentUpdate
+from portal.search import service as search
 from portal.users import service as users
 from portal.users.schemas import AdminUserCreate, AdminUserUpdate, UserDetailOut
 from temporal import system
@@ -68,9 +69,10 @@ async def list_users(
              status_code=201)
 async def create_user(
     body: AdminUserCreate, user: Annotated[CurrentUser, ManageUsers], session: SessionDep, settings: SettingsDep,
-    client: ClientDep,
+    client: ClientDep, redis: RedisDep,
 ) -> Envelope[UserDetailOut]:
     created = await users.create(session, user.actor, body, settings, client)
+    await search.invalidate(redis)
     return ok(await users.to_detail(session, created), "user created")
 
 
@@ -87,6 +89,7 @@ async def update_user(
 ) -> Envelope[UserDetailOut]:
     updated = await users.update_user(session, user.actor, user_id, body, settings, client)
     await users.user_cache(redis, settings).delete(user_id)
+    await search.invalidate(redis)
     return ok(await users.to_detail(session, updated), "user updated")
 
 
@@ -98,6 +101,7 @@ async def deactivate_user(
     """Soft delete: the account is deactivated (history and approvals keep pointing at it)."""
     deactivated = await users.deactivate(session, user.actor, user_id, client)
     await users.user_cache(redis, settings).delete(user_id)
+    await search.invalidate(redis)
     return ok(await users.to_detail(session, deactivated), "user deactivated")
 
 
@@ -116,20 +120,23 @@ def _dept_out(dept: Any) -> DepartmentOut:
 @router.post("/organizations", operation_id="admin_org_create", response_model=Envelope[DepartmentOut],
              status_code=201)
 async def create_department(
-    body: DepartmentCreate, user: OrgManager, session: SessionDep,
-    client: ClientDep,
+    body: DepartmentCreate, user: OrgManager, session: SessionDep, client: ClientDep, redis: RedisDep
 ) -> Envelope[DepartmentOut]:
-    return ok(_dept_out(await org.create(session, user.actor, body, client)), "department created")
+    dept = await org.create(session, user.actor, body, client)
+    await search.invalidate(redis)
+    return ok(_dept_out(dept), "department created")
 
 
 @router.put("/organizations/{department_id}", operation_id="admin_org_update",
             response_model=Envelope[DepartmentOut])
 async def update_department(
-    department_id: Id, body: DepartmentUpdate, user: OrgManager,
-    session: SessionDep, client: ClientDep,
+    department_id: Id, body: DepartmentUpdate, user: OrgManager, session: SessionDep, client: ClientDep,
+    redis: RedisDep,
 ) -> Envelope[DepartmentOut]:
     """Rename, move (never under itself or a descendant), set the manager or the sort order."""
-    return ok(_dept_out(await org.update(session, user.actor, department_id, body, client)), "department updated")
+    dept = await org.update(session, user.actor, department_id, body, client)
+    await search.invalidate(redis)
+    return ok(_dept_out(dept), "department updated")
 
 
 @router.delete("/organizations/{department_id}", operation_id="admin_org_delete", response_model=Envelope[None])

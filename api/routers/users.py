@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from api.deps import ClientDep, CurrentUserDep, PageDep, RedisDep, SessionDep, SettingsDep, require
 from portal.auth.permissions import Perm
 from portal.common.schemas import Envelope, PageEnvelope, ok
+from portal.search import service as search
 from portal.users import service
 from portal.users.schemas import MeUpdate, UserDetailOut, UserOut
 
@@ -31,6 +32,7 @@ async def update_me(
     record = await service.get(session, user.id)
     await service.update_me(session, record, body, client)
     await service.user_cache(redis, settings).delete(user.id)
+    await search.invalidate(redis)
     return ok(await service.to_detail(session, record))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Enum, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Boolean, Computed, DateTime, Enum, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db.base import Base, Timestamps
@@ -16,8 +16,20 @@ class AuthSource(enum.StrEnum):
     ad = "ad"
 
 
+def _trgm(name: str, column: str) -> Index:
+    return Index(name, column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"})
+
+
 class User(Timestamps, Base):
     __tablename__ = "users"
+    __table_args__ = (
+        _trgm("ix_users_name_trgm", "name"),
+        _trgm("ix_users_name_en_trgm", "name_en"),
+        _trgm("ix_users_name_chosung_trgm", "name_chosung"),
+        _trgm("ix_users_phone_digits_trgm", "phone_digits"),
+        Index("ix_users_name_prefix", "name", postgresql_ops={"name": "text_pattern_ops"}),
+        Index("ix_users_name_chosung_prefix", "name_chosung", postgresql_ops={"name_chosung": "text_pattern_ops"}),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -54,3 +66,9 @@ class User(Timestamps, Base):
     ad_sync_date: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true", index=True)
+
+    # Search helpers kept by PostgreSQL itself: the 초성 (initial consonants) of the name, phone digits only.
+    name_chosung: Mapped[str | None] = mapped_column(Text, Computed("gw_chosung(name)", persisted=True))
+    phone_digits: Mapped[str | None] = mapped_column(
+        Text, Computed("regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g')", persisted=True)
+    )

@@ -1,0 +1,91 @@
+"""Employee search and autocomplete: 초성, prefixes, English names, phone tails, ranking, caching, bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+EMP = "/api/v1/search/employees"
+AUTO = "/api/v1/search/autocomplete"
+
+
+@pytest.fixture
+async def people(client, admin_headers, make_user):
+    dept = (await client.post("/api/v1/admin/organizations", json={"name": "전략기획팀"},
+                              headers=admin_headers)).json()["data"]
+    specs = [
+        ("김민수", "Minsu Kim", "010-1234-5678", "과장"),
+        ("김민지", "Minji Kim", "010-2222-3333", "대리"),
+        ("박민수", "Minsu Park", "010-9999-5678", "사원"),
+        ("이수민", "Sumin Lee", "02-555-0001", "부장"),
+    ]
+    users = {}
+    for name, en, phone, position in specs:
+        users[name] = await make_user(login_as=False, name=name, name_en=en, phone=phone, position=position,
+                                      department_id=dept["id"])
+    viewer = await make_user(name="조회자")
+    return users, viewer["headers"], dept
+
+
+async def names(client, headers, url, q, **params):
+    r = await client.get(url, params={"q": q, **params}, headers=headers)
+    assert r.status_code == 200, r.text
+    return [u["name"] for u in r.json()["data"]]
+
+
+async def test_chosung_finds_names_by_initial_consonants(client, people):
+    _, h, _ = people
+    assert await names(client, h, EMP, "ㄱㅁㅅ") == ["김민수"]
+    assert await names(client, h, EMP, "ㄱㅁ") == ["김민수", "김민지"]
+    assert await names(client, h, EMP, "ㅁㅅ") == ["김민수", "박민수"]
+    assert await names(client, h, AUTO, "ㄱㅁ") == ["김민수", "김민지"]
+    assert await names(client, h, AUTO, "ㅁㅅ") == []  # type-ahead is prefix only
+
+
+async def test_ranking_puts_exact_then_prefix_then_contains(client, people):
+    _, h, _ = people
+    assert await names(client, h, EMP, "민수") == ["김민수", "박민수"]
+    assert (await names(client, h, EMP, "김민수"))[0] == "김민수"
+    assert await names(client, h, EMP, "수민") == ["이수민"]
+    assert await names(client, h, EMP, "김") == ["김민수", "김민지"]
+
+
+async def test_english_email_phone_department_and_position(client, people):
+    users, h, dept = people
+    assert await names(client, h, EMP, "minsu") == ["김민수", "박민수"]
+    assert await names(client, h, AUTO, "Minji") == ["김민지"]
+    assert await names(client, h, EMP, users["이수민"]["email"]) == ["이수민"]
+    assert await names(client, h, EMP, "5678") == ["김민수", "박민수"]
+    assert await names(client, h, EMP, "0001") == ["이수민"]
+    assert len(await names(client, h, EMP, "전략기획")) == 4
+    assert await names(client, h, EMP, "부장") == ["이수민"]
+    assert await names(client, h, EMP, "민", department_id=dept["id"], limit=2) == ["김민수", "김민지"]
+
+
+async def test_inactive_users_are_hidden_and_results_refresh_after_changes(client, people, admin_headers):
+    users, h, _ = people
+    assert await names(client, h, EMP, "ㅂㅁㅅ") == ["박민수"]  # now cached
+    await client.delete(f"/api/v1/admin/users/{users['박민수']['id']}", headers=admin_headers)
+    assert await names(client, h, EMP, "ㅂㅁㅅ") == []
+    assert await names(client, h, EMP, "ㅂㅁㅅ", include_inactive="true") == []  # not an administrator
+    assert await names(client, admin_headers, EMP, "ㅂㅁㅅ", include_inactive="true") == ["박민수"]
+    await client.put(f"/api/v1/admin/users/{users['김민지']['id']}", json={"name": "최민지"}, headers=admin_headers)
+    assert await names(client, h, AUTO, "ㅊㅁ") == ["최민지"]
+
+
+async def test_results_are_cached_in_redis(client, people, redis):
+    _, h, _ = people
+    await names(client, h, EMP, "김민")
+    keys = [k.decode() for k in await redis.keys("search:*:employees:*")]
+    assert len(keys) == 1 and 0 < await redis.ttl(keys[0]) <= 300
+
+
+async def test_hostile_queries_are_escaped_or_refused(client, people):
+    _, h, _ = people
+    for q in ("%", "_", "\\", "%_%", "' OR 1=1 --", "ㄱ%"):
+        assert await names(client, h, EMP, q) == [], q
+        assert await names(client, h, AUTO, q) == [], q
+    for bad in ("", "x" * 1000):
+        r = await client.get(EMP, params={"q": bad}, headers=h)
+        assert r.status_code == 422 and r.json()["error"]["code"] == "VALIDATION_ERROR"
+    assert (await client.get(AUTO, params={"q": "김", "limit": 500}, headers=h)).status_code == 422
+    assert (await client.get(EMP, params={"q": "김"})).status_code == 401
