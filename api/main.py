@@ -13,7 +13,18 @@ from redis.asyncio import Redis
 
 from api import errors
 from api.middleware import RequestContextMiddleware
-from api.routers import admin, admin_approval, approval, auth, dev_outbox, email_actions, health, notifications, search, users
+from api.routers import (
+    admin,
+    admin_approval,
+    approval,
+    auth,
+    dev_outbox,
+    email_actions,
+    health,
+    notifications,
+    search,
+    users,
+)
 from api.spa import mount_frontend
 from api.state import AppState
 from portal.common.logging import configure_logging

@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import Select, case, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from portal.common.schemas import OutputModel
 from portal.org.models import Department
@@ -45,17 +46,19 @@ def is_chosung(q: str) -> bool:
 
 
 def _columns() -> Select[Any]:
-    return (
+    stmt: Select[Any] = (
         select(User.id, User.name, User.name_en, User.username, User.email, User.phone, User.position,
                User.job_title, User.department_id, Department.name.label("department_name"),
                User.profile_image_url, User.is_active)
         .select_from(User).outerjoin(Department, Department.id == User.department_id)
     )
+    return stmt
 
 
 def employee_query(q: str, *, department_id: int | None, include_inactive: bool) -> Select[Any]:
     q = q.strip()
     pattern, prefix = f"%{escape_like(q)}%", f"{escape_like(q)}%"
+    match: ColumnElement[bool]
     if is_chosung(q):
         initials = q.replace(" ", "")
         match = User.name_chosung.like(f"%{escape_like(initials)}%", escape="\\")
@@ -100,6 +103,7 @@ async def autocomplete(session: AsyncSession, q: str, *, limit: int) -> list[Emp
     """Prefix matches only (name, 초성, English name, username), active users, best first."""
     q = q.strip()
     prefix = f"{escape_like(q)}%"
+    match: ColumnElement[bool]
     if is_chosung(q):
         match = User.name_chosung.like(f"{escape_like(q.replace(' ', ''))}%", escape="\\")
     else:
