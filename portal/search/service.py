@@ -46,7 +46,7 @@ def is_chosung(q: str) -> bool:
 
 
 def _columns() -> Select[Any]:
-    stmt: Select[Any] = (
+    stmt: Any = (
         select(User.id, User.name, User.name_en, User.username, User.email, User.phone, User.position,
                User.job_title, User.department_id, Department.name.label("department_name"),
                User.profile_image_url, User.is_active)
