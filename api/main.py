@@ -18,6 +18,7 @@ from api.routers import (
     admin_approval,
     approval,
     auth,
+    board,
     dev_outbox,
     email_actions,
     health,
@@ -82,7 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
 
     v1 = APIRouter(prefix=API_PREFIX)
-    for module in (health, auth, users, admin, admin_approval, approval, email_actions, notifications, search):
+    for module in (health, auth, users, admin, admin_approval, approval, email_actions, notifications, search, board):
         v1.include_router(module.router)
     app.include_router(v1)
     dev_outbox.mount(app, settings)

@@ -3,7 +3,6 @@ read the document. Content is checked by its bytes, stored under generated keys,
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 
 from fastapi import UploadFile
@@ -13,24 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.approval import documents
 from portal.approval.models import ApprovalAttachment
 from portal.common.context import Actor
-from portal.common.errors import Conflict, NotFound, PayloadTooLarge, ValidationFailed
+from portal.common.errors import Conflict, NotFound
 from portal.settings import Settings
+from portal.storage import uploads
 from portal.storage.backends import Storage, new_key
-from portal.storage.sniff import detect, safe_filename
-
-CHUNK = 256 * 1024
-
-
-async def read_bounded(upload: UploadFile, limit: int) -> bytes:
-    """The upload's bytes, refusing anything over `limit` without reading much past it."""
-    parts: list[bytes] = []
-    size = 0
-    while chunk := await upload.read(CHUNK):
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge("the file is too large", code="FILE_TOO_LARGE", details={"limit_bytes": limit})
-        parts.append(chunk)
-    return b"".join(parts)
 
 
 async def add(
@@ -43,19 +28,11 @@ async def add(
     if count >= settings.max_attachments_per_item:
         raise Conflict("too many attachments", code="TOO_MANY_ATTACHMENTS",
                        details={"limit": settings.max_attachments_per_item})
-    name = safe_filename(upload.filename or "")
-    data = await read_bounded(upload, settings.max_upload_bytes)
-    if not data:
-        raise ValidationFailed("the file is empty", code="EMPTY_FILE")
-    content_type = detect(name, data[:4096])
-    if content_type is None:
-        raise ValidationFailed("this kind of file is not accepted, or its content does not match its name",
-                               code="UNSUPPORTED_FILE_TYPE", details={"filename": name})
+    file = await uploads.check(upload, settings.max_upload_bytes)
     key = new_key("approval")
-    await storage.put(key, data, content_type)
-    row = ApprovalAttachment(document_id=doc.id, uploader_id=actor.id, filename=name, storage_key=key,
-                             content_type=content_type, size_bytes=len(data),
-                             sha256=hashlib.sha256(data).hexdigest())
+    await storage.put(key, file.data, file.content_type)
+    row = ApprovalAttachment(document_id=doc.id, uploader_id=actor.id, filename=file.filename, storage_key=key,
+                             content_type=file.content_type, size_bytes=len(file.data), sha256=file.sha256)
     session.add(row)
     try:
         await session.commit()

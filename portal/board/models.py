@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, func
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import BigInteger, Boolean, Computed, DateTime, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db.base import Base, Timestamps
+
+SEARCH_VECTOR = (
+    "to_tsvector('english', coalesce(title, '') || ' ' || regexp_replace(coalesce(content, ''), '<[^>]+>', ' ', 'g'))"
+)
 
 
 class Board(Timestamps, Base):
@@ -36,6 +40,7 @@ class Post(Timestamps, Base):
         Index(
             "ix_posts_content_trgm", "content", postgresql_using="gin", postgresql_ops={"content": "gin_trgm_ops"}
         ),
+        Index("ix_posts_search_vector", "search_vector", postgresql_using="gin"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -50,10 +55,13 @@ class Post(Timestamps, Base):
     comment_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     is_deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # English full-text search over title and tag-stripped content (Korean goes through the trigram indexes).
+    search_vector: Mapped[Any] = mapped_column(TSVECTOR, Computed(SEARCH_VECTOR, persisted=True), deferred=True)
 
 
 class Comment(Timestamps, Base):
     __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_post_created", "post_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)

@@ -1,0 +1,45 @@
+"""Reading and checking one uploaded file: bounded size, content judged by its bytes, a safe name."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from fastapi import UploadFile
+
+from portal.common.errors import PayloadTooLarge, ValidationFailed
+from portal.storage.sniff import detect, safe_filename
+
+CHUNK = 256 * 1024
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    filename: str
+    content_type: str
+    data: bytes
+    sha256: str
+
+
+async def read_bounded(upload: UploadFile, limit: int) -> bytes:
+    """The upload's bytes, refusing anything over `limit` without reading much past it."""
+    parts: list[bytes] = []
+    size = 0
+    while chunk := await upload.read(CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge("the file is too large", code="FILE_TOO_LARGE", details={"limit_bytes": limit})
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+async def check(upload: UploadFile, limit: int) -> CheckedFile:
+    name = safe_filename(upload.filename or "")
+    data = await read_bounded(upload, limit)
+    if not data:
+        raise ValidationFailed("the file is empty", code="EMPTY_FILE")
+    content_type = detect(name, data[:4096])
+    if content_type is None:
+        raise ValidationFailed("this kind of file is not accepted, or its content does not match its name",
+                               code="UNSUPPORTED_FILE_TYPE", details={"filename": name})
+    return CheckedFile(name, content_type, data, hashlib.sha256(data).hexdigest())
