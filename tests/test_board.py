@@ -158,3 +158,24 @@ async def test_post_attachments_are_checked_and_served_to_readers_only(client, s
     ok = await client.get(f"/api/v1/board/attachments/{aid}", headers=s["seller"]["headers"])
     assert ok.content == "회의 내용".encode() and ok.headers["content-disposition"].startswith("attachment;")
     assert (await client.get(f"/api/v1/board/attachments/{aid}", headers=s["other"]["headers"])).status_code == 403
+
+
+async def test_post_search_covers_readable_boards_only_with_marked_snippets(client, setup, admin_headers):
+    s = setup
+    await post(client, s["seller"]["headers"], s["general"]["id"], title="분기 실적 보고",
+               content="<p>이번 분기 <b>매출</b>은 전년 대비 12% 늘었습니다 &lt;script&gt;</p>")
+    await post(client, s["seller"]["headers"], s["dept"]["id"], title="매출 비밀 자료", content="<p>영업부만</p>")
+    await post(client, s["seller"]["headers"], s["general"]["id"], title="Quarterly report",
+               content="<p>Revenue grew strongly in every region.</p>")
+    url = "/api/v1/search/posts"
+    other = (await client.get(url, params={"q": "매출"}, headers=s["other"]["headers"])).json()
+    assert [p["title"] for p in other["data"]] == ["분기 실적 보고"] and other["pagination"]["total"] == 1
+    assert "<mark>매출</mark>" in other["data"][0]["snippet"] and "<script>" not in other["data"][0]["snippet"]
+    seller = (await client.get(url, params={"q": "매출"}, headers=s["seller"]["headers"])).json()
+    assert [p["title"] for p in seller["data"]] == ["매출 비밀 자료", "분기 실적 보고"]  # title match first
+    english = (await client.get(url, params={"q": "revenues regions"}, headers=s["other"]["headers"])).json()
+    assert [p["title"] for p in english["data"]] == ["Quarterly report"]
+    for q in ("%", "_", "\\", "' OR 1=1"):
+        r = await client.get(url, params={"q": q}, headers=s["other"]["headers"])
+        assert r.status_code == 200 and r.json()["data"] == [], q
+    assert (await client.get(url, params={"q": "x" * 1000}, headers=s["other"]["headers"])).status_code == 422

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Query
 from api.deps import CurrentUser, PageDep, RedisDep, SessionDep, require
 from portal.auth.permissions import Perm
 from portal.common.schemas import Envelope, PageEnvelope, Pagination, ok
-from portal.search import service
+from portal.search import posts, service
+from portal.search.posts import PostHit
 from portal.search.service import EmployeeHit
 
 router = APIRouter(prefix="/search", tags=["search"])
@@ -51,3 +52,15 @@ async def autocomplete(
     rows = await service.autocomplete(session, q, limit=limit)
     await service.store(redis, key, [r.model_dump(mode="json") for r in rows])
     return ok(rows)
+
+
+@router.get("/posts", operation_id="search_posts", response_model=PageEnvelope[PostHit])
+async def search_posts(
+    q: Annotated[str, Query(min_length=1, max_length=100)], user: Reader, session: SessionDep, page: PageDep
+) -> PageEnvelope[PostHit]:
+    """Posts of every board the user may read (no others are counted or shown). Korean matches by substring,
+    English also by word stems; title matches first. `snippet` is escaped HTML with `<mark>` around the match."""
+    rows, total = await posts.search(session, user.actor, q, limit=page.limit, offset=page.offset)
+    pages = (total + page.limit - 1) // page.limit if total else 0
+    return PageEnvelope[PostHit](
+        data=rows, pagination=Pagination(page=page.page, limit=page.limit, total=total, totalPages=pages))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, cast, false, func, or_, true
+from sqlalchemy import and_, false, func, literal, or_, true
 from sqlalchemy.dialects.postgresql import JSONB
 
 from portal.auth.permissions import Perm
@@ -39,9 +39,8 @@ def _rule_matches(column: Any, actor: Actor) -> Any:
     roles, departments = column["roles"], column["departments"]
     empty = and_(func.coalesce(func.jsonb_array_length(roles), 0) == 0,
                  func.coalesce(func.jsonb_array_length(departments), 0) == 0)
-    # Role names are validated identifiers ([a-z_]), and each is sent as a bound parameter.
-    by_role = or_(false(), *[roles.op("@>")(cast(f'["{r}"]', JSONB)) for r in sorted(actor.roles)])
-    by_department = departments.op("@>")(cast(f"[{actor.department_id}]", JSONB)) \
+    by_role = or_(false(), *[roles.op("@>")(literal([r], JSONB)) for r in sorted(actor.roles)])
+    by_department = departments.op("@>")(literal([actor.department_id], JSONB)) \
         if actor.department_id is not None else false()
     return or_(empty, by_role, by_department)
 
