@@ -175,7 +175,9 @@ async def test_post_search_covers_readable_boards_only_with_marked_snippets(clie
     assert [p["title"] for p in seller["data"]] == ["매출 비밀 자료", "분기 실적 보고"]  # title match first
     english = (await client.get(url, params={"q": "revenues regions"}, headers=s["other"]["headers"])).json()
     assert [p["title"] for p in english["data"]] == ["Quarterly report"]
-    for q in ("%", "_", "\\", "' OR 1=1"):
+    percent = await client.get(url, params={"q": "%"}, headers=s["other"]["headers"])
+    assert [p["title"] for p in percent.json()["data"]] == ["분기 실적 보고"]  # a literal "12%", not a wildcard
+    for q in ("_", "\\", "' OR 1=1"):
         r = await client.get(url, params={"q": q}, headers=s["other"]["headers"])
         assert r.status_code == 200 and r.json()["data"] == [], q
     assert (await client.get(url, params={"q": "x" * 1000}, headers=s["other"]["headers"])).status_code == 422
