@@ -181,3 +181,21 @@ async def test_post_search_covers_readable_boards_only_with_marked_snippets(clie
         r = await client.get(url, params={"q": q}, headers=s["other"]["headers"])
         assert r.status_code == 200 and r.json()["data"] == [], q
     assert (await client.get(url, params={"q": "x" * 1000}, headers=s["other"]["headers"])).status_code == 422
+
+
+async def test_post_lists_are_cached_and_refreshed_by_writes(client, setup, redis):
+    s, bid = setup, setup["general"]["id"]
+    url = f"{BOARDS}/{bid}/posts"
+    await post(client, s["seller"]["headers"], bid, title="첫 글")
+    assert [p["title"] for p in (await client.get(url, headers=s["other"]["headers"])).json()["data"]] == ["첫 글"]
+    keys = [k.decode() for k in await redis.keys(f"board-posts:{bid}:*")]
+    assert len(keys) == 1 and 0 < await redis.ttl(keys[0]) <= 60
+    second = (await post(client, s["seller"]["headers"], bid, title="둘째 글")).json()["data"]
+    titles = [p["title"] for p in (await client.get(url, headers=s["other"]["headers"])).json()["data"]]
+    assert titles == ["둘째 글", "첫 글"]
+    await client.delete(f"/api/v1/board/posts/{second['id']}", headers=s["seller"]["headers"])
+    assert [p["title"] for p in (await client.get(url, headers=s["other"]["headers"])).json()["data"]] == ["첫 글"]
+    # The cache never bypasses permissions: a reader of another department still gets 403.
+    dept_url = f"{BOARDS}/{s['dept']['id']}/posts"
+    assert (await client.get(dept_url, headers=s["seller"]["headers"])).status_code == 200
+    assert (await client.get(dept_url, headers=s["other"]["headers"])).status_code == 403

@@ -75,7 +75,7 @@ async def test_inactive_users_are_hidden_and_results_refresh_after_changes(clien
 async def test_results_are_cached_in_redis(client, people, redis):
     _, h, _ = people
     await names(client, h, EMP, "김민")
-    keys = [k.decode() for k in await redis.keys("search:*:employees:*")]
+    keys = [k.decode() for k in await redis.keys("search:employees:*")]
     assert len(keys) == 1 and 0 < await redis.ttl(keys[0]) <= 300
 
 

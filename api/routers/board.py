@@ -65,22 +65,25 @@ async def list_posts(
     board_id: Id,
     user: Employee,
     session: SessionDep,
+    redis: RedisDep,
     page: PageDep,
     q: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
 ) -> PageEnvelope[PostSummary]:
     """Pinned posts first, then notices, then newest (or `sort`); `q` searches titles and content."""
     if page.sort is None:
         page = type(page)(page=page.page, limit=page.limit, sort="created_at", order="desc")
-    rows, pagination = await service.list_posts(session, user.actor, board_id, page, q)
+    rows, pagination = await service.list_posts(session, redis, user.actor, board_id, page, q)
     return PageEnvelope[PostSummary](data=rows, pagination=pagination)
 
 
 @router.post(
     "/boards/{board_id}/posts", operation_id="board_posts_create", response_model=Envelope[PostOut], status_code=201
 )
-async def create_post(board_id: Id, body: PostIn, user: Employee, session: SessionDep) -> Envelope[PostOut]:
+async def create_post(
+    board_id: Id, body: PostIn, user: Employee, session: SessionDep, redis: RedisDep
+) -> Envelope[PostOut]:
     """The content is rich text; it is sanitised (scripts, event handlers and js: links removed)."""
-    post = await service.create_post(session, user.actor, board_id, body)
+    post = await service.create_post(session, redis, user.actor, board_id, body)
     return ok(await service.detail(session, user.actor, post), "posted")
 
 
@@ -93,21 +96,25 @@ async def get_post(post_id: Id, user: Employee, session: SessionDep, redis: Redi
 
 
 @router.put("/posts/{post_id}", operation_id="board_posts_update", response_model=Envelope[PostOut])
-async def update_post(post_id: Id, body: PostUpdate, user: Employee, session: SessionDep) -> Envelope[PostOut]:
-    post = await service.update_post(session, user.actor, post_id, body)
+async def update_post(
+    post_id: Id, body: PostUpdate, user: Employee, session: SessionDep, redis: RedisDep
+) -> Envelope[PostOut]:
+    post = await service.update_post(session, redis, user.actor, post_id, body)
     return ok(await service.detail(session, user.actor, post))
 
 
 @router.delete("/posts/{post_id}", operation_id="board_posts_delete", response_model=Envelope[None])
-async def delete_post(post_id: Id, user: Employee, session: SessionDep, client: ClientDep) -> Envelope[None]:
-    await service.delete_post(session, user.actor, post_id, client)
+async def delete_post(
+    post_id: Id, user: Employee, session: SessionDep, redis: RedisDep, client: ClientDep
+) -> Envelope[None]:
+    await service.delete_post(session, redis, user.actor, post_id, client)
     return ok(None, "post deleted")
 
 
 @router.post("/posts/{post_id}/like", operation_id="board_posts_like", response_model=Envelope[LikeOut])
-async def like(post_id: Id, user: Employee, session: SessionDep) -> Envelope[LikeOut]:
+async def like(post_id: Id, user: Employee, session: SessionDep, redis: RedisDep) -> Envelope[LikeOut]:
     """Toggles the user's like."""
-    return ok(await service.toggle_like(session, user.actor, post_id))
+    return ok(await service.toggle_like(session, redis, user.actor, post_id))
 
 
 @router.get("/posts/{post_id}/comments", operation_id="board_comments_list", response_model=Envelope[list[CommentOut]])
@@ -121,15 +128,17 @@ async def list_comments(post_id: Id, user: Employee, session: SessionDep) -> Env
     response_model=Envelope[CommentOut],
     status_code=201,
 )
-async def add_comment(post_id: Id, body: CommentIn, user: Employee, session: SessionDep) -> Envelope[CommentOut]:
+async def add_comment(
+    post_id: Id, body: CommentIn, user: Employee, session: SessionDep, redis: RedisDep
+) -> Envelope[CommentOut]:
     """Plain text; `parent_id` replies to a top-level comment (one level of replies)."""
-    comment = await service.add_comment(session, user.actor, post_id, body)
+    comment = await service.add_comment(session, redis, user.actor, post_id, body)
     return ok(CommentOut.model_validate(comment).model_copy(update={"author_name": user.profile.get("name")}))
 
 
 @router.delete("/comments/{comment_id}", operation_id="board_comments_delete", response_model=Envelope[None])
-async def delete_comment(comment_id: Id, user: Employee, session: SessionDep) -> Envelope[None]:
-    await service.delete_comment(session, user.actor, comment_id)
+async def delete_comment(comment_id: Id, user: Employee, session: SessionDep, redis: RedisDep) -> Envelope[None]:
+    await service.delete_comment(session, redis, user.actor, comment_id)
     return ok(None, "comment deleted")
 
 

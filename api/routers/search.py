@@ -27,8 +27,11 @@ async def search_employees(
     """Ranked: exact name, name prefix, name contains, English name, email, then the rest.
     Inactive users only for user administrators."""
     include_inactive = include_inactive and user.actor.can(Perm.USERS_MANAGE)
-    params = {"q": q.strip(), "d": department_id, "i": include_inactive, "p": page.page, "l": page.limit}
-    key, hit = await service.cached(redis, "employees", params)
+    params = {"kind": "employees", "q": q.strip(), "d": department_id, "i": include_inactive, "p": page.page,
+              "l": page.limit}
+    cache = service.cache(redis)
+    key = await cache.key("employees", params)
+    hit = await cache.get(key)
     if hit is not None:
         return PageEnvelope[EmployeeHit].model_validate(hit)
     rows, total = await service.employees(session, q, limit=page.limit, offset=page.offset,
@@ -36,7 +39,7 @@ async def search_employees(
     pages = (total + page.limit - 1) // page.limit if total else 0
     result = PageEnvelope[EmployeeHit](
         data=rows, pagination=Pagination(page=page.page, limit=page.limit, total=total, totalPages=pages))
-    await service.store(redis, key, result.model_dump(mode="json", exclude={"timestamp"}))
+    await cache.set(key, result.model_dump(mode="json", exclude={"timestamp"}))
     return result
 
 
@@ -46,11 +49,13 @@ async def autocomplete(
     limit: Annotated[int, Query(ge=1, le=20)] = 8,
 ) -> Envelope[list[EmployeeHit]]:
     """Prefix and 초성 matches among active employees, for a type-ahead box."""
-    key, hit = await service.cached(redis, "autocomplete", {"q": q.strip(), "l": limit})
+    cache = service.cache(redis)
+    key = await cache.key("employees", {"kind": "autocomplete", "q": q.strip(), "l": limit})
+    hit = await cache.get(key)
     if hit is not None:
         return ok([EmployeeHit.model_validate(h) for h in hit])
     rows = await service.autocomplete(session, q, limit=limit)
-    await service.store(redis, key, [r.model_dump(mode="json") for r in rows])
+    await cache.set(key, [r.model_dump(mode="json") for r in rows])
     return ok(rows)
 
 

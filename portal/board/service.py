@@ -29,6 +29,7 @@ from portal.board.schemas import (
     PostSummary,
     PostUpdate,
 )
+from portal.common.cache import VersionedCache
 from portal.common.context import Actor, ClientInfo
 from portal.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from portal.common.pagination import PageParams, paginate
@@ -41,6 +42,7 @@ from portal.users.models import User
 from portal.users.service import escape_like
 
 VIEW_WINDOW_SECONDS = 24 * 3600  # a reader's view counts once per day
+POST_LIST_TTL = 60
 
 
 # --- boards ---------------------------------------------------------------------------------------------
@@ -107,10 +109,21 @@ async def summaries(session: AsyncSession, posts: Sequence[Post]) -> list[PostSu
     return [PostSummary.model_validate(p).model_copy(update={"author_name": names.get(p.author_id)}) for p in posts]
 
 
+def post_lists(redis: Redis) -> VersionedCache:
+    """Post lists are cached for a minute per board; any write to the board's posts makes them stale."""
+    return VersionedCache(redis, "board-posts", POST_LIST_TTL)
+
+
 async def list_posts(
-    session: AsyncSession, actor: Actor, board_id: int, params: PageParams, q: str | None
+    session: AsyncSession, redis: Redis, actor: Actor, board_id: int, params: PageParams, q: str | None
 ) -> tuple[list[PostSummary], Pagination]:
-    await readable_board(session, actor, board_id)
+    await readable_board(session, actor, board_id)  # permission first: the cache is shared by all readers
+    cache = post_lists(redis)
+    key = await cache.key(board_id, {"p": params.page, "l": params.limit, "s": params.sort, "o": params.order,
+                                     "q": q})
+    hit = await cache.get(key)
+    if hit is not None:
+        return [PostSummary.model_validate(p) for p in hit["data"]], Pagination.model_validate(hit["pagination"])
     stmt = select(Post).where(Post.board_id == board_id, Post.is_deleted.is_(False))
     if q:
         pattern = f"%{escape_like(q)}%"
@@ -123,7 +136,9 @@ async def list_posts(
                   "title": Post.title},
         default_sort="created_at", tiebreaker=Post.id.desc(),
     )
-    return await summaries(session, rows), page
+    result = await summaries(session, rows)
+    await cache.set(key, {"data": [r.model_dump(mode="json") for r in result], "pagination": page.model_dump()})
+    return result, page
 
 
 async def get_post(session: AsyncSession, post_id: int, *, lock: bool = False) -> Post:
@@ -173,7 +188,7 @@ def _check_flags(actor: Actor, is_notice: bool | None, is_pinned: bool | None) -
         raise Forbidden("only board administrators may pin posts or mark notices", code="PERMISSION_DENIED")
 
 
-async def create_post(session: AsyncSession, actor: Actor, board_id: int, data: PostIn) -> Post:
+async def create_post(session: AsyncSession, redis: Redis, actor: Actor, board_id: int, data: PostIn) -> Post:
     board = await readable_board(session, actor, board_id)
     if not access.can_write(actor, board):
         raise Forbidden("you may not write on this board", code="BOARD_READ_ONLY")
@@ -182,10 +197,11 @@ async def create_post(session: AsyncSession, actor: Actor, board_id: int, data: 
                 is_notice=data.is_notice, is_pinned=data.is_pinned)
     session.add(post)
     await session.commit()
+    await post_lists(redis).bump(board.id)
     return post
 
 
-async def update_post(session: AsyncSession, actor: Actor, post_id: int, data: PostUpdate) -> Post:
+async def update_post(session: AsyncSession, redis: Redis, actor: Actor, post_id: int, data: PostUpdate) -> Post:
     post = await get_post(session, post_id, lock=True)
     await readable_board(session, actor, post.board_id)
     if not _may_edit(actor, post):
@@ -198,10 +214,13 @@ async def update_post(session: AsyncSession, actor: Actor, post_id: int, data: P
         if value is not None:
             setattr(post, key, value)
     await session.commit()
+    await post_lists(redis).bump(post.board_id)
     return post
 
 
-async def delete_post(session: AsyncSession, actor: Actor, post_id: int, client: ClientInfo) -> None:
+async def delete_post(
+    session: AsyncSession, redis: Redis, actor: Actor, post_id: int, client: ClientInfo
+) -> None:
     post = await get_post(session, post_id, lock=True)
     await readable_board(session, actor, post.board_id)
     if not _may_edit(actor, post):
@@ -211,9 +230,10 @@ async def delete_post(session: AsyncSession, actor: Actor, post_id: int, client:
         audit.record(session, action="admin.post_delete", client=client, actor=actor, target_type="post",
                      target_id=post.id)
     await session.commit()
+    await post_lists(redis).bump(post.board_id)
 
 
-async def toggle_like(session: AsyncSession, actor: Actor, post_id: int) -> LikeOut:
+async def toggle_like(session: AsyncSession, redis: Redis, actor: Actor, post_id: int) -> LikeOut:
     """One like per user; the post row is locked, so the count matches the likes under concurrency."""
     post = await get_post(session, post_id, lock=True)
     await readable_board(session, actor, post.board_id)
@@ -225,6 +245,7 @@ async def toggle_like(session: AsyncSession, actor: Actor, post_id: int) -> Like
     count = (await session.execute(select(func.count()).where(PostLike.post_id == post.id))).scalar_one()
     post.like_count = count
     await session.commit()
+    await post_lists(redis).bump(post.board_id)
     return LikeOut(liked=inserted is not None, like_count=count)
 
 
@@ -247,7 +268,7 @@ async def comments(session: AsyncSession, actor: Actor, post_id: int) -> list[Co
     return roots
 
 
-async def add_comment(session: AsyncSession, actor: Actor, post_id: int, data: CommentIn) -> Comment:
+async def add_comment(session: AsyncSession, redis: Redis, actor: Actor, post_id: int, data: CommentIn) -> Comment:
     post = await get_post(session, post_id, lock=True)
     await readable_board(session, actor, post.board_id)
     if data.parent_id is not None:
@@ -260,10 +281,11 @@ async def add_comment(session: AsyncSession, actor: Actor, post_id: int, data: C
     session.add(comment)
     post.comment_count += 1
     await session.commit()
+    await post_lists(redis).bump(post.board_id)
     return comment
 
 
-async def delete_comment(session: AsyncSession, actor: Actor, comment_id: int) -> None:
+async def delete_comment(session: AsyncSession, redis: Redis, actor: Actor, comment_id: int) -> None:
     comment = await session.get(Comment, comment_id)
     if comment is None or comment.is_deleted:
         raise NotFound("comment not found", code="COMMENT_NOT_FOUND")
@@ -274,6 +296,7 @@ async def delete_comment(session: AsyncSession, actor: Actor, comment_id: int) -
     comment.is_deleted = True
     post.comment_count = max(0, post.comment_count - 1)
     await session.commit()
+    await post_lists(redis).bump(post.board_id)
 
 
 # --- attachments ----------------------------------------------------------------------------------------

@@ -3,25 +3,20 @@ department and position, ranked, on trigram and prefix indexes; results cached i
 
 from __future__ import annotations
 
-import hashlib
-import json
-import logging
 from typing import Any
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 from sqlalchemy import Select, case, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from portal.common.cache import VersionedCache
 from portal.common.schemas import OutputModel
 from portal.org.models import Department
 from portal.users.models import User
 from portal.users.service import escape_like
 
-log = logging.getLogger(__name__)
 CACHE_TTL = 300
-VERSION_KEY = "search:version"
 _CHOSUNG = set("ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ")
 
 
@@ -116,30 +111,10 @@ async def autocomplete(session: AsyncSession, q: str, *, limit: int) -> list[Emp
 
 # --- cache ----------------------------------------------------------------------------------------------
 
-async def cached(redis: Redis, kind: str, params: dict[str, Any]) -> tuple[str | None, Any | None]:
-    """(cache key, cached value) — both None when Redis is unavailable."""
-    try:
-        version = int(await redis.get(VERSION_KEY) or 0)
-        digest = hashlib.sha256(json.dumps(params, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
-        key = f"search:{version}:{kind}:{digest}"
-        raw = await redis.get(key)
-    except (RedisError, OSError):
-        return None, None
-    return key, (json.loads(raw) if raw else None)
-
-
-async def store(redis: Redis, key: str | None, value: Any) -> None:
-    if key is None:
-        return
-    try:
-        await redis.set(key, json.dumps(value, default=str, ensure_ascii=False), ex=CACHE_TTL)
-    except (RedisError, OSError):
-        log.warning("search cache write failed")
+def cache(redis: Redis) -> VersionedCache:
+    """One scope for all employee searches: any user or department change makes them all stale."""
+    return VersionedCache(redis, "search", CACHE_TTL)
 
 
 async def invalidate(redis: Redis) -> None:
-    """Any change to a user or a department makes every cached search stale at once."""
-    try:
-        await redis.incr(VERSION_KEY)
-    except (RedisError, OSError):
-        log.warning("search cache invalidation failed")
+    await cache(redis).bump("employees")
