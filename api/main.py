@@ -16,6 +16,7 @@ from api.middleware import RequestContextMiddleware
 from api.routers import (
     admin,
     admin_approval,
+    admin_system,
     approval,
     auth,
     board,
@@ -23,6 +24,7 @@ from api.routers import (
     email_actions,
     health,
     notifications,
+    portal,
     search,
     users,
 )
@@ -83,7 +85,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
 
     v1 = APIRouter(prefix=API_PREFIX)
-    for module in (health, auth, users, admin, admin_approval, approval, email_actions, notifications, search, board):
+    for module in (health, auth, users, admin, admin_approval, approval, email_actions, notifications, search, board,
+                   portal, admin_system):
         v1.include_router(module.router)
     app.include_router(v1)
     dev_outbox.mount(app, settings)

@@ -1,5 +1,6 @@
 """Imports every table so `Base.metadata` is complete (Alembic and tests use this module)."""
 
+from portal.admin.models import SystemSetting
 from portal.adsync.models import ADAttributeMapping, ADSyncConfig, ADSyncLog
 from portal.approval.models import (
     ApprovalActionToken,
@@ -25,5 +26,5 @@ __all__ = [
     "DocumentNumberSequence", "ADSyncConfig", "ADSyncLog", "ApprovalDocument", "ApprovalHistory",
     "ApprovalLine", "ApprovalTemplate", "AuditLog", "AuthSource", "Base", "Board", "Comment",
     "Department", "Notification", "Permission", "Post", "PostAttachment", "PostLike", "PortalLayout",
-    "Role", "User", "UserRole", "role_permissions",
+    "Role", "SystemSetting", "User", "UserRole", "role_permissions",
 ]

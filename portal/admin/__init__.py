@@ -1,0 +1,1 @@
+"""System administration: typed system settings and usage statistics."""
