@@ -114,6 +114,15 @@ def post_lists(redis: Redis) -> VersionedCache:
     return VersionedCache(redis, "board-posts", POST_LIST_TTL)
 
 
+async def posts_changed(redis: Redis, board_id: int) -> None:
+    """A post was written, edited, deleted, liked or commented: the board's lists and the portal's post
+    portlets are stale now."""
+    from portal.portlets.posts import portlet_cache  # local: the portlets build on boards
+
+    await post_lists(redis).bump(board_id)
+    await portlet_cache(redis).bump("all")
+
+
 async def list_posts(
     session: AsyncSession, redis: Redis, actor: Actor, board_id: int, params: PageParams, q: str | None
 ) -> tuple[list[PostSummary], Pagination]:
@@ -197,7 +206,7 @@ async def create_post(session: AsyncSession, redis: Redis, actor: Actor, board_i
                 is_notice=data.is_notice, is_pinned=data.is_pinned)
     session.add(post)
     await session.commit()
-    await post_lists(redis).bump(board.id)
+    await posts_changed(redis, board.id)
     return post
 
 
@@ -214,7 +223,7 @@ async def update_post(session: AsyncSession, redis: Redis, actor: Actor, post_id
         if value is not None:
             setattr(post, key, value)
     await session.commit()
-    await post_lists(redis).bump(post.board_id)
+    await posts_changed(redis, post.board_id)
     return post
 
 
@@ -230,7 +239,7 @@ async def delete_post(
         audit.record(session, action="admin.post_delete", client=client, actor=actor, target_type="post",
                      target_id=post.id)
     await session.commit()
-    await post_lists(redis).bump(post.board_id)
+    await posts_changed(redis, post.board_id)
 
 
 async def toggle_like(session: AsyncSession, redis: Redis, actor: Actor, post_id: int) -> LikeOut:
@@ -245,7 +254,7 @@ async def toggle_like(session: AsyncSession, redis: Redis, actor: Actor, post_id
     count = (await session.execute(select(func.count()).where(PostLike.post_id == post.id))).scalar_one()
     post.like_count = count
     await session.commit()
-    await post_lists(redis).bump(post.board_id)
+    await posts_changed(redis, post.board_id)
     return LikeOut(liked=inserted is not None, like_count=count)
 
 
@@ -281,7 +290,7 @@ async def add_comment(session: AsyncSession, redis: Redis, actor: Actor, post_id
     session.add(comment)
     post.comment_count += 1
     await session.commit()
-    await post_lists(redis).bump(post.board_id)
+    await posts_changed(redis, post.board_id)
     return comment
 
 
@@ -296,7 +305,7 @@ async def delete_comment(session: AsyncSession, redis: Redis, actor: Actor, comm
     comment.is_deleted = True
     post.comment_count = max(0, post.comment_count - 1)
     await session.commit()
-    await post_lists(redis).bump(post.board_id)
+    await posts_changed(redis, post.board_id)
 
 
 # --- attachments ----------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.auth.permissions import Perm
 from portal.board import access
 from portal.board.models import Board, Post
-from portal.common.cache import JsonCache
+from portal.common.cache import VersionedCache
 from portal.common.context import Actor
 from portal.portlets.schemas import PostBrief, PostsData
 from portal.users.models import User
@@ -24,6 +24,12 @@ from portal.users.models import User
 LIMIT = 10
 CACHE_TTL_SECONDS = 60
 NOTICE_BOARD_TYPE = "notice"
+
+
+def portlet_cache(redis: Redis) -> VersionedCache:
+    """One scope for every post portlet: any post written on any board makes them all stale (the boards
+    service bumps it), otherwise entries live a minute."""
+    return VersionedCache(redis, "portlet-posts", CACHE_TTL_SECONDS)
 
 
 def access_scope(actor: Actor) -> str:
@@ -52,13 +58,13 @@ def _query(actor: Actor) -> Select[Any]:
 async def _cached(
     session: AsyncSession, redis: Redis, actor: Actor, kind: Literal["recent-posts", "notices"], stmt: Select[Any]
 ) -> PostsData:
-    cache = JsonCache(redis, f"portlet:{kind}", CACHE_TTL_SECONDS)
-    scope = access_scope(actor)
-    hit = await cache.get(scope)
+    cache = portlet_cache(redis)
+    key = await cache.key("all", {"kind": kind, "access": access_scope(actor)})
+    hit = await cache.get(key)
     if hit is not None:
         return PostsData(type=kind, items=[PostBrief.model_validate(p) for p in hit])
     items = [PostBrief.model_validate(row._mapping) for row in (await session.execute(stmt.limit(LIMIT))).all()]
-    await cache.set(scope, [i.model_dump(mode="json") for i in items])
+    await cache.set(key, [i.model_dump(mode="json") for i in items])
     return PostsData(type=kind, items=items)
 
 
