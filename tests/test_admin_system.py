@@ -233,3 +233,38 @@ async def test_statistics_count_users_logins_documents_and_posts(client, admin_h
     assert by_day[(today - timedelta(days=3)).date().isoformat()] == 1
     assert by_day[(today - timedelta(days=29)).date().isoformat()] == 1
     assert sum(by_day.values()) == 4  # 30 and 45 days ago are outside the window
+
+
+async def test_saved_settings_take_effect_for_passwords_uploads_and_sla(client, admin_headers, make_user):
+    current = (await client.get("/api/v1/admin/settings", headers=admin_headers)).json()["data"]["settings"]
+    stricter = {**current, "password_policy": {"min_length": 16, "require_classes": 4},
+                "uploads": {"max_upload_mb": 1}, "sla": {"reminder_hours": 2, "escalation_hours": 5}}
+    assert (await client.put("/api/v1/admin/settings", json=stricter, headers=admin_headers)).status_code == 200
+    weak = await client.post("/api/v1/admin/users", headers=admin_headers, json={
+        "username": "policy1", "name": "정책", "password": "Employeepass4242"})  # 16 chars but only 3 classes
+    assert weak.status_code == 422 and weak.json()["error"]["code"] == "WEAK_PASSWORD"
+    short = await client.post("/api/v1/admin/users", headers=admin_headers, json={
+        "username": "policy2", "name": "정책", "password": "Emp-Pass-42"})  # 4 classes but 11 chars
+    assert short.status_code == 422
+    strong = await client.post("/api/v1/admin/users", headers=admin_headers, json={
+        "username": "policy3", "name": "정책", "password": "Employee-Pass-42"})
+    assert strong.status_code == 201
+    doc = await client.post("/api/v1/approval/documents", headers=admin_headers, json={
+        "template_code": "GEN", "title": "t", "form_data": {"purpose": "x"},
+        "line": {"steps": [{"approvers": [strong.json()["data"]["id"]]}]}})
+    big = b"%PDF-1.7\n" + b"0" * (1024 * 1024 + 10)
+    r = await client.post(f"/api/v1/approval/documents/{doc.json()['data']['id']}/attachments",
+                          files={"file": ("big.pdf", big, "application/pdf")}, headers=admin_headers)
+    assert r.status_code == 413 and r.json()["error"]["code"] == "FILE_TOO_LARGE"
+
+
+def test_templates_without_an_sla_use_the_system_default():
+    from portal.approval.lines import sla_policy
+    from portal.approval.models import ApprovalTemplate
+    from workflows.approval_contracts import SlaPolicy
+
+    defaults = SlaPolicy(reminder_after_seconds=7200, escalate_after_seconds=18000)
+    bare = ApprovalTemplate(code="X", name="x", sla_policy={})
+    assert sla_policy(bare, defaults) == defaults
+    own = ApprovalTemplate(code="Y", name="y", sla_policy={"reminder_after_seconds": 60})
+    assert sla_policy(own, defaults) == SlaPolicy(reminder_after_seconds=60, escalate_after_seconds=18000)

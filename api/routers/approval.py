@@ -145,7 +145,9 @@ async def submit_document(
 ) -> Envelope[DocumentOut]:
     """상신: validates the form and the line, snapshots the line and starts the approval workflow."""
     workflow = engine.workflow_id(document_id, state.settings.temporal_prefix)
-    inp = await documents.prepare_submission(session, user.actor, document_id, workflow_id=workflow, client=client)
+    inp = await documents.prepare_submission(
+        session, user.actor, document_id, workflow_id=workflow, client=client, settings=state.settings
+    )
     # The draft row stays locked until the run has started; a failure rolls it back untouched.
     await engine.start(await state.temporal(), inp, workflow_id=workflow, prefix=state.settings.temporal_prefix)
     await session.commit()

@@ -66,6 +66,12 @@ async def _load(session: AsyncSession, env: Settings) -> SystemSettingsOut:
                              updated_by=row.updated_by)
 
 
+async def effective(session: AsyncSession, env: Settings) -> SystemSettings:
+    """The settings in force, read from the database (for the rare writes that apply them: passwords,
+    uploads, submissions)."""
+    return (await _load(session, env)).settings
+
+
 async def get(session: AsyncSession, redis: Redis, *, env: Settings) -> SystemSettingsOut:
     cache = settings_cache(redis)
     cached = await cache.get(_CACHE_IDENT)

@@ -28,7 +28,7 @@ async def add(
     if count >= settings.max_attachments_per_item:
         raise Conflict("too many attachments", code="TOO_MANY_ATTACHMENTS",
                        details={"limit": settings.max_attachments_per_item})
-    file = await uploads.check(upload, settings.max_upload_bytes)
+    file = await uploads.check(upload, await uploads.upload_limit(session, settings))
     key = new_key("approval")
     await storage.put(key, file.data, file.content_type)
     row = ApprovalAttachment(document_id=doc.id, uploader_id=actor.id, filename=file.filename, storage_key=key,

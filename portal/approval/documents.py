@@ -29,6 +29,7 @@ from portal.approval.schemas import (
 from portal.auth.permissions import Perm
 from portal.common.context import Actor, ClientInfo
 from portal.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from portal.settings import Settings
 from portal.users.models import User
 from workflows.approval_contracts import (
     APPROVED,
@@ -41,6 +42,7 @@ from workflows.approval_contracts import (
     WAITING,
     WITHDRAWN,
     ApprovalInput,
+    SlaPolicy,
     history_key,
 )
 
@@ -136,7 +138,8 @@ async def delete_draft(session: AsyncSession, actor: Actor, document_id: int) ->
 
 
 async def prepare_submission(
-    session: AsyncSession, actor: Actor, document_id: int, *, workflow_id: str, client: ClientInfo
+    session: AsyncSession, actor: Actor, document_id: int, *, workflow_id: str, client: ClientInfo,
+    settings: Settings,
 ) -> ApprovalInput:
     """Validate a draft completely, write its line rows and in-progress status (not yet committed: the
     caller commits only once the workflow has started). The document row stays locked meanwhile."""
@@ -175,8 +178,16 @@ async def prepare_submission(
     return ApprovalInput(
         document_id=doc.id, drafter_id=actor.id, template_code=template.code, title=doc.title, steps=steps,
         references=list(dict.fromkeys(line.references)), receivers=list(dict.fromkeys(line.receivers)),
-        sla=lines.sla_policy(template),
+        sla=lines.sla_policy(template, await _sla_defaults(session, settings)),
     )
+
+
+async def _sla_defaults(session: AsyncSession, settings: Settings) -> SlaPolicy:
+    from portal.admin import service as system  # local: admin builds on approval for statistics
+
+    sla = (await system.effective(session, settings)).sla
+    return SlaPolicy(reminder_after_seconds=sla.reminder_hours * 3600.0,
+                     escalate_after_seconds=sla.escalation_hours * 3600.0)
 
 
 async def resubmit(session: AsyncSession, actor: Actor, document_id: int) -> ApprovalDocument:

@@ -77,10 +77,10 @@ async def workflow_steps(session: AsyncSession, template: ApprovalTemplate, line
     ]
 
 
-def sla_policy(template: ApprovalTemplate) -> SlaPolicy:
+def sla_policy(template: ApprovalTemplate, defaults: SlaPolicy) -> SlaPolicy:
+    """The template's SLA where it sets one, the system-wide default (admin settings) otherwise."""
     raw: dict[str, Any] = template.sla_policy or {}
-    default = SlaPolicy()
     return SlaPolicy(
-        reminder_after_seconds=float(raw.get("reminder_after_seconds", default.reminder_after_seconds)),
-        escalate_after_seconds=float(raw.get("escalate_after_seconds", default.escalate_after_seconds)),
+        reminder_after_seconds=float(raw.get("reminder_after_seconds", defaults.reminder_after_seconds)),
+        escalate_after_seconds=float(raw.get("escalate_after_seconds", defaults.escalate_after_seconds)),
     )

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.audit import service as audit
 from portal.auth import ratelimit
-from portal.auth.passwords import check_policy, hash_password, verify_password
+from portal.auth.passwords import enforce_policy, hash_password, verify_password
 from portal.auth.schemas import TokenPair
 from portal.auth.tokens import AccessClaims, AccessTokenDenylist, RefreshTokenStore, create_access_token
 from portal.common.context import Actor, ClientInfo
@@ -130,7 +130,7 @@ async def change_password(ctx: AuthContext, user_id: int, current: str, new: str
         raise Unauthorized("current password is incorrect", code="INVALID_CREDENTIALS")
     if new == current:
         raise ValidationFailed("the new password must differ from the current one", code="PASSWORD_REUSED")
-    check_policy(new, min_length=ctx.settings.password_min_length, username=user.username)
+    await enforce_policy(ctx.session, ctx.settings, new, user.username)
     user.password_hash = await hash_password(new, ctx.settings.bcrypt_rounds)
     user.password_changed_at = datetime.now(UTC)
     user.token_version += 1

@@ -320,7 +320,7 @@ async def add_attachment(
     count = (await session.execute(select(func.count()).where(PostAttachment.post_id == post.id))).scalar_one()
     if count >= settings.max_attachments_per_item:
         raise Conflict("too many attachments", code="TOO_MANY_ATTACHMENTS")
-    file = await uploads.check(upload, settings.max_upload_bytes)
+    file = await uploads.check(upload, await uploads.upload_limit(session, settings))
     key = new_key("board")
     await storage.put(key, file.data, file.content_type)
     row = PostAttachment(post_id=post.id, uploader_id=actor.id, filename=file.filename, storage_key=key,

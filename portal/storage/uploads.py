@@ -6,8 +6,10 @@ import hashlib
 from dataclasses import dataclass
 
 from fastapi import UploadFile
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.common.errors import PayloadTooLarge, ValidationFailed
+from portal.settings import Settings
 from portal.storage.sniff import detect, safe_filename
 
 CHUNK = 256 * 1024
@@ -31,6 +33,13 @@ async def read_bounded(upload: UploadFile, limit: int) -> bytes:
             raise PayloadTooLarge("the file is too large", code="FILE_TOO_LARGE", details={"limit_bytes": limit})
         parts.append(chunk)
     return b"".join(parts)
+
+
+async def upload_limit(session: AsyncSession, settings: Settings) -> int:
+    """Bytes allowed per file: the administrators' setting (uploads are also bounded by the request limit)."""
+    from portal.admin import service as system  # local: admin settings build on storage-free modules
+
+    return (await system.effective(session, settings)).uploads.max_upload_mb * 1024 * 1024
 
 
 async def check(upload: UploadFile, limit: int) -> CheckedFile:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.audit import service as audit
 from portal.auth.models import Permission, Role, UserRole, role_permissions
-from portal.auth.passwords import check_policy, hash_password
+from portal.auth.passwords import enforce_policy, hash_password
 from portal.auth.permissions import Perm
 from portal.common.cache import JsonCache
 from portal.common.context import Actor, ClientInfo
@@ -263,7 +263,7 @@ async def create(
     values = data.model_dump(exclude={"password", "roles"})
     user = User(**values, auth_source=AuthSource.local)
     if data.password:
-        check_policy(data.password, min_length=settings.password_min_length, username=data.username)
+        await enforce_policy(session, settings, data.password, data.username)
         user.password_hash = await hash_password(data.password, settings.bcrypt_rounds)
         user.password_changed_at = datetime.now(UTC)
     session.add(user)
@@ -307,7 +307,7 @@ async def update_user(
     if data.password:
         if user.auth_source != AuthSource.local:
             raise ValidationFailed("directory users change their password in AD", code="EXTERNAL_ACCOUNT")
-        check_policy(data.password, min_length=settings.password_min_length, username=user.username)
+        await enforce_policy(session, settings, data.password, user.username)
         user.password_hash = await hash_password(data.password, settings.bcrypt_rounds)
         user.password_changed_at = datetime.now(UTC)
         user.token_version += 1
