@@ -80,10 +80,11 @@ async def test_hostile_uploads_are_refused_with_clear_codes(
     dl = await client.get(f"/api/v1/approval/attachments/{weird.json()['data']['id']}", headers=h)
     assert "\r" not in dl.headers["content-disposition"] and "Set-Cookie" not in dl.headers
 
+    # The limit in force is the admin setting, whose default follows GW_MAX_UPLOAD_BYTES (at least 1 MB).
     small = create_app(make_settings(services, database, max_upload_bytes=1024))
     async with small.router.lifespan_context(small):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=small), base_url="http://t") as http:
-            r = await upload(http, h, doc["id"], "big.pdf", PDF + b"0" * 5000)
+            r = await upload(http, h, doc["id"], "big.pdf", PDF + b"0" * (1024 * 1024))
             assert r.status_code == 413 and r.json()["error"]["code"] == "FILE_TOO_LARGE"
 
 
