@@ -549,8 +549,11 @@ def run_family(b: Bench, family: Family, token: str) -> FamilyResult:
     hot_paths = [family.path(q) for q in family.hot]
 
     def prefill() -> None:
-        for path in hot_paths:
-            check(b.server, path, token)
+        with httpx.Client(base_url=b.server.base_url, headers={"Authorization": f"Bearer {token}"},
+                          timeout=60) as client:
+            for path in hot_paths:
+                if client.get(path).status_code != 200:
+                    raise BenchError(f"GET {path} failed while filling the cache")
         if b.wrk is not None and args.warmup > 0:
             b.wrk.run(b.server, hot_paths, [token], c, args.warmup)
 
