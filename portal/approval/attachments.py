@@ -15,7 +15,7 @@ from portal.common.context import Actor
 from portal.common.errors import Conflict, NotFound
 from portal.settings import Settings
 from portal.storage import uploads
-from portal.storage.backends import Storage, new_key
+from portal.storage.backends import Storage
 
 
 async def add(
@@ -29,17 +29,9 @@ async def add(
         raise Conflict("too many attachments", code="TOO_MANY_ATTACHMENTS",
                        details={"limit": settings.max_attachments_per_item})
     file = await uploads.check(upload, await uploads.upload_limit(session, settings))
-    key = new_key("approval")
-    await storage.put(key, file.data, file.content_type)
-    row = ApprovalAttachment(document_id=doc.id, uploader_id=actor.id, filename=file.filename, storage_key=key,
-                             content_type=file.content_type, size_bytes=len(file.data), sha256=file.sha256)
-    session.add(row)
-    try:
-        await session.commit()
-    except Exception:
-        await storage.delete(key)  # no orphan object if the row could not be written
-        raise
-    return row
+    return await uploads.store(session, storage, file, prefix="approval", row=lambda key: ApprovalAttachment(
+        document_id=doc.id, uploader_id=actor.id, filename=file.filename, storage_key=key,
+        content_type=file.content_type, size_bytes=len(file.data), sha256=file.sha256))
 
 
 async def get_all(session: AsyncSession, document_id: int) -> Sequence[ApprovalAttachment]:

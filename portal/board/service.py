@@ -37,7 +37,7 @@ from portal.common.schemas import Pagination
 from portal.org.models import Department
 from portal.settings import Settings
 from portal.storage import uploads
-from portal.storage.backends import Storage, new_key
+from portal.storage.backends import Storage
 from portal.users.models import User
 from portal.users.service import escape_like
 
@@ -321,17 +321,9 @@ async def add_attachment(
     if count >= settings.max_attachments_per_item:
         raise Conflict("too many attachments", code="TOO_MANY_ATTACHMENTS")
     file = await uploads.check(upload, await uploads.upload_limit(session, settings))
-    key = new_key("board")
-    await storage.put(key, file.data, file.content_type)
-    row = PostAttachment(post_id=post.id, uploader_id=actor.id, filename=file.filename, storage_key=key,
-                         content_type=file.content_type, size_bytes=len(file.data), sha256=file.sha256)
-    session.add(row)
-    try:
-        await session.commit()
-    except Exception:
-        await storage.delete(key)
-        raise
-    return row
+    return await uploads.store(session, storage, file, prefix="board", row=lambda key: PostAttachment(
+        post_id=post.id, uploader_id=actor.id, filename=file.filename, storage_key=key,
+        content_type=file.content_type, size_bytes=len(file.data), sha256=file.sha256))
 
 
 async def readable_attachment(session: AsyncSession, actor: Actor, attachment_id: int) -> PostAttachment:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from fastapi import UploadFile
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.common.errors import PayloadTooLarge, ValidationFailed
 from portal.settings import Settings
+from portal.storage.backends import Storage, new_key
 from portal.storage.sniff import detect, safe_filename
 
 CHUNK = 256 * 1024
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -52,3 +56,19 @@ async def check(upload: UploadFile, limit: int) -> CheckedFile:
         raise ValidationFailed("this kind of file is not accepted, or its content does not match its name",
                                code="UNSUPPORTED_FILE_TYPE", details={"filename": name})
     return CheckedFile(name, content_type, data, hashlib.sha256(data).hexdigest())
+
+
+async def store(
+    session: AsyncSession, storage: Storage, file: CheckedFile, *, prefix: str, row: Callable[[str], T]
+) -> T:
+    """Put the file under a new key and commit its row; if the row cannot be written, no object is left."""
+    key = new_key(prefix)
+    await storage.put(key, file.data, file.content_type)
+    record = row(key)
+    session.add(record)
+    try:
+        await session.commit()
+    except Exception:
+        await storage.delete(key)
+        raise
+    return record
