@@ -20,6 +20,7 @@ LAYOUT = "/api/v1/portal/layout"
 DATA = "/api/v1/portal/data"
 BOARDS = "/api/v1/board/boards"
 ALL_TYPES = ["pending-approvals", "recent-posts", "notices", "org-chart", "my-profile"]
+ORG_MEMBERS = "/api/v1/portal/org-chart/departments"
 
 
 def item(type_="notices", x=0, y=0, w=4, h=4, **extra):
@@ -234,7 +235,8 @@ async def test_several_portlets_at_once_keyed_by_type(client, boards):
     assert data["org-chart"]["departments"][0]["name"] == "영업부"
 
 
-async def test_org_chart_nests_departments_with_members_and_managers(client, admin_headers, make_user):
+async def test_org_chart_sends_the_tree_with_counts_and_only_the_viewers_own_members(client, admin_headers,
+                                                                                    make_user):
     hq = await _dept(client, admin_headers, name="본사")
     dev = await _dept(client, admin_headers, name="개발팀", parent_id=hq["id"])
     lead = await make_user(login_as=False, name="하팀장", department_id=dev["id"], position="팀장")
@@ -248,11 +250,62 @@ async def test_org_chart_nests_departments_with_members_and_managers(client, adm
     assert r.status_code == 200, r.text
     data = r.json()["data"]
     assert data["type"] == "org-chart" and data["members_limit"] == 50
+    assert data["department_id"] == hq["id"] and [m["name"] for m in data["members"]] == ["본사직원"]
     [root] = data["departments"]
-    assert root["name"] == "본사" and [m["name"] for m in root["members"]] == ["본사직원"]
+    assert root["name"] == "본사" and root["member_count"] == 1 and "members" not in root
     [team] = root["children"]
-    assert team["manager_name"] == "하팀장" and team["member_count"] == 2
-    assert [(m["name"], m["is_manager"]) for m in team["members"]] == [("하팀장", True), ("가개발", False)]
+    assert team["manager_name"] == "하팀장" and team["member_count"] == 2 and team["children"] == []
+    assert "members" not in team  # loaded when the tree expands it:
+    r = await client.get(f"{ORG_MEMBERS}/{team['id']}/members", headers=viewer["headers"])
+    assert r.status_code == 200, r.text
+    assert [(m["name"], m["is_manager"]) for m in r.json()["data"]] == [("하팀장", True), ("가개발", False)]
+    assert r.json()["pagination"] == {"page": 1, "limit": 20, "total": 2, "totalPages": 1}
+
+
+async def test_org_chart_members_page_through_a_department_manager_first(client, admin_headers, make_user):
+    team = await _dept(client, admin_headers, name="큰팀")
+    for name in ("다", "가", "라", "나"):
+        await make_user(login_as=False, name=f"{name}사원", department_id=team["id"])
+    boss = await make_user(login_as=False, name="하부장", department_id=team["id"])
+    await client.put(f"/api/v1/admin/organizations/{team['id']}", json={"manager_id": boss["id"]},
+                     headers=admin_headers)
+    viewer = await make_user()
+    pages = []
+    for page in (1, 2, 3, 4):
+        r = await client.get(f"{ORG_MEMBERS}/{team['id']}/members", params={"page": page, "limit": 2},
+                             headers=viewer["headers"])
+        assert r.status_code == 200, r.text
+        assert r.json()["pagination"]["total"] == 5 and r.json()["pagination"]["totalPages"] == 3
+        pages.append([m["name"] for m in r.json()["data"]])
+    assert pages == [["하부장", "가사원"], ["나사원", "다사원"], ["라사원"], []]
+    for missing in (999_999, team["id"] + 1000):
+        r = await client.get(f"{ORG_MEMBERS}/{missing}/members", headers=viewer["headers"])
+        assert r.status_code == 404 and r.json()["error"]["code"] == "DEPARTMENT_NOT_FOUND"
+    assert (await client.get(f"{ORG_MEMBERS}/{team['id']}/members")).status_code == 401
+
+
+async def test_cached_org_chart_follows_user_and_department_changes(client, admin_headers, make_user, redis):
+    dept = await _dept(client, admin_headers, name="총무팀")
+    viewer = await make_user(department_id=dept["id"], name="가총무")
+
+    async def chart():
+        r = await client.get(f"{DATA}/org-chart", headers=viewer["headers"])
+        assert r.status_code == 200, r.text
+        return r.json()["data"]
+
+    first = await chart()
+    assert [m["name"] for m in first["members"]] == ["가총무"]
+    assert await redis.keys("search:employees:*")  # cached
+    newcomer = await make_user(login_as=False, name="나신입", department_id=dept["id"])
+    second = await chart()
+    assert [m["name"] for m in second["members"]] == ["가총무", "나신입"]
+    assert [d["member_count"] for d in second["departments"] if d["id"] == dept["id"]] == [2]
+    await client.put(f"/api/v1/admin/users/{newcomer['id']}", json={"name": "다신입"}, headers=admin_headers)
+    assert [m["name"] for m in (await chart())["members"]] == ["가총무", "다신입"]
+    empty = await _dept(client, admin_headers, name="없어질팀")
+    assert "없어질팀" in [d["name"] for d in (await chart())["departments"]]
+    assert (await client.delete(f"/api/v1/admin/organizations/{empty['id']}", headers=admin_headers)).status_code == 200
+    assert "없어질팀" not in [d["name"] for d in (await chart())["departments"]]
 
 
 @pytest.mark.usefixtures("worker")
@@ -291,17 +344,23 @@ async def test_each_portlet_answers_in_a_fixed_number_of_queries(app, client, ad
     engine = app.state.gw.engine.sync_engine
     event.listen(engine, "before_cursor_execute", count)
     try:
+        # The org chart: the tree, and the members of the viewer's own department.
         expected = {"pending-approvals": 1, "recent-posts": 1, "notices": 1, "org-chart": 2, "my-profile": 0}
         for portlet, queries in expected.items():
-            await redis.delete(*(await redis.keys("portlet-posts:*")) or ["none"])
+            await redis.delete(*(await redis.keys("portlet-posts:*")), *(await redis.keys("search:*")), "none")
             statements.clear()
             r = await client.get(f"{DATA}/{portlet}", headers=headers)
             assert r.status_code == 200, r.text
             assert len(statements) == queries, (portlet, statements)
-        await client.get(f"{DATA}/recent-posts", headers=headers)
+        for portlet in ("recent-posts", "notices", "org-chart"):
+            await client.get(f"{DATA}/{portlet}", headers=headers)
+            statements.clear()
+            await client.get(f"{DATA}/{portlet}", headers=headers)
+            assert statements == [], portlet  # served from the cache
         statements.clear()
-        await client.get(f"{DATA}/recent-posts", headers=headers)
-        assert statements == []  # served from the cache
+        r = await client.get(f"{DATA}?types={','.join(ALL_TYPES)}", headers=headers)
+        assert r.status_code == 200 and list(r.json()["data"]) == ALL_TYPES
+        assert len(statements) == 1  # only pending-approvals, which is not cached
     finally:
         event.remove(engine, "before_cursor_execute", count)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
 EMP = "/api/v1/search/employees"
 AUTO = "/api/v1/search/autocomplete"
@@ -89,3 +90,47 @@ async def test_hostile_queries_are_escaped_or_refused(client, people):
         assert r.status_code == 422 and r.json()["error"]["code"] == "VALIDATION_ERROR"
     assert (await client.get(AUTO, params={"q": "김", "limit": 500}, headers=h)).status_code == 422
     assert (await client.get(EMP, params={"q": "김"})).status_code == 401
+
+
+async def test_two_character_substrings_match_anywhere_through_the_bigram_index(client, people, make_user,
+                                                                                  sessions):
+    users, h, dept = people
+    await make_user(login_as=False, name="남궁민수", name_en="Minsu Namgung", department_id=dept["id"])
+    await make_user(login_as=False, name="민수진", name_en="Sujin Min", job_title="수석연구원")
+    # Two syllables have no trigram: found at the start, in the middle and at the end of a name alike.
+    assert await names(client, h, EMP, "민수") == ["민수진", "김민수", "남궁민수", "박민수"]  # prefix first
+    assert await names(client, h, EMP, "연구") == ["민수진"]  # job title
+    assert sorted(await names(client, h, EMP, "Su")) == sorted(["이수민", "민수진", "김민수", "박민수", "남궁민수"])
+    assert await names(client, h, EMP, "gu") == ["남궁민수"]  # English name, not a prefix
+    assert await names(client, h, EMP, "minsu.") == []  # username prefixes only, never across columns
+    async with sessions() as session:  # the plan really uses the index (the table is tiny, so forbid scans)
+        await session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join((await session.execute(text(
+            "EXPLAIN SELECT id FROM users WHERE gw_user_bigrams(name, name_en, username, email, position, "
+            "job_title, name_chosung) @> gw_bigrams('민수')"))).scalars())
+    assert "ix_users_search_bigrams" in plan
+
+
+async def test_one_statement_counts_and_pages_and_a_page_past_the_end_still_counts(client, people):
+    _, h, _ = people
+    r = await client.get(EMP, params={"q": "민", "limit": 2, "page": 2}, headers=h)
+    assert r.status_code == 200
+    assert [u["name"] for u in r.json()["data"]] == ["박민수", "이수민"]
+    assert r.json()["pagination"] == {"page": 2, "limit": 2, "total": 4, "totalPages": 2}
+    r = await client.get(EMP, params={"q": "민", "limit": 2, "page": 7}, headers=h)
+    assert r.json()["data"] == [] and r.json()["pagination"]["total"] == 4
+
+
+async def test_a_cache_hit_sends_the_same_body_with_a_fresh_timestamp(client, people, redis):
+    _, h, _ = people
+    first = await client.get(AUTO, params={"q": "김"}, headers=h)
+    [key] = await redis.keys("search:employees:*")  # alter the cached body: a hit sends it as it is
+    raw = await redis.get(key)
+    version, body = raw.split(b":", 1)
+    await redis.set(key, version + b":" + body.replace("김민수".encode(), "김캐시".encode()))
+    second = await client.get(AUTO, params={"q": "김"}, headers=h)
+    assert second.status_code == 200 and second.headers["content-type"] == "application/json"
+    assert [u["name"] for u in first.json()["data"]] == ["김민수", "김민지"]
+    assert [u["name"] for u in second.json()["data"]] == ["김캐시", "김민지"]
+    assert second.json()["success"] is True and second.json()["timestamp"] >= first.json()["timestamp"]
+    assert set(second.json()["data"][0]) == set(first.json()["data"][0])

@@ -142,10 +142,11 @@ async def update_department(
 @router.delete("/organizations/{department_id}", operation_id="admin_org_delete", response_model=Envelope[None])
 async def delete_department(
     department_id: Id, user: OrgManager, session: SessionDep,
-    client: ClientDep,
+    client: ClientDep, redis: RedisDep,
 ) -> Envelope[None]:
     """Only an empty department (no active sub-departments or members) can be removed."""
     await org.delete(session, user.actor, department_id, client)
+    await search.invalidate(redis)  # the org chart is cached in the search scope
     return ok(None, "department deleted")
 
 

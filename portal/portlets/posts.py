@@ -1,4 +1,4 @@
-"""The recent-posts and notices portlets: the newest readable posts, one query each, cached for a minute.
+"""The recent-posts and notices portlets: the newest readable posts, one query each, cached for a minute as JSON.
 
 Readability is the boards module's own SQL condition (`portal.board.access.readable`), so the portal never
 shows a post the board pages would refuse.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Literal
 
+from pydantic_core import to_json
 from redis.asyncio import Redis
 from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,12 +19,13 @@ from portal.board import access
 from portal.board.models import Board, Post
 from portal.common.cache import VersionedCache
 from portal.common.context import Actor
-from portal.portlets.schemas import PostBrief, PostsData
+from portal.search.cache import BytesCache, Lookup
 from portal.users.models import User
 
 LIMIT = 10
 CACHE_TTL_SECONDS = 60
 NOTICE_BOARD_TYPE = "notice"
+PostKind = Literal["recent-posts", "notices"]
 
 
 def portlet_cache(redis: Redis) -> VersionedCache:
@@ -55,30 +57,36 @@ def _query(actor: Actor) -> Select[Any]:
     return stmt
 
 
-async def _cached(
-    session: AsyncSession, redis: Redis, actor: Actor, kind: Literal["recent-posts", "notices"], stmt: Select[Any]
-) -> PostsData:
-    cache = portlet_cache(redis)
-    key = await cache.key("all", {"kind": kind, "access": access_scope(actor)})
-    hit = await cache.get(key)
-    if hit is not None:
-        return PostsData(type=kind, items=[PostBrief.model_validate(p) for p in hit])
-    items = [PostBrief.model_validate(row._mapping) for row in (await session.execute(stmt.limit(LIMIT))).all()]
-    await cache.set(key, [i.model_dump(mode="json") for i in items])
-    return PostsData(type=kind, items=items)
+def bytes_cache(redis: Redis) -> BytesCache:
+    """The scope of `portlet_cache` (same version key, which the boards service bumps), holding ready JSON."""
+    return BytesCache(redis, "portlet-posts", "all", CACHE_TTL_SECONDS)
 
 
-async def recent(session: AsyncSession, redis: Redis, *, actor: Actor) -> PostsData:
-    stmt = _query(actor).order_by(Post.created_at.desc(), Post.id.desc())
-    return await _cached(session, redis, actor, "recent-posts", stmt)
+def lookup(redis: Redis, actor: Actor, kind: PostKind) -> tuple[BytesCache, str]:
+    c = bytes_cache(redis)
+    return c, c.key({"kind": kind, "access": access_scope(actor)})
 
 
-async def notices(session: AsyncSession, redis: Redis, *, actor: Actor) -> PostsData:
-    """Posts marked as notices, or on a notice board; pinned ones first."""
-    stmt = (
+def _statement(actor: Actor, kind: PostKind) -> Select[Any]:
+    if kind == "recent-posts":
+        return _query(actor).order_by(Post.created_at.desc(), Post.id.desc())
+    # Posts marked as notices, or on a notice board; pinned ones first.
+    return (
         _query(actor)
         .where(or_(Post.is_notice.is_(True), Board.type == NOTICE_BOARD_TYPE))
         .order_by(Post.is_pinned.desc(), Post.created_at.desc(), Post.id.desc())
     )
-    return await _cached(session, redis, actor, "notices", stmt)
 
+
+async def load(session: AsyncSession, redis: Redis, *, actor: Actor, kind: PostKind,
+               cached: Lookup | None = None) -> bytes:
+    """The portlet's JSON (`{"type", "items"}`), from the cache or from one query. `cached` is this portlet's
+    lookup when the caller fetched it together with others."""
+    c, key = lookup(redis, actor, kind)
+    found = cached if cached is not None else await c.get(key)
+    if found.body is not None:
+        return found.body
+    rows = (await session.execute(_statement(actor, kind).limit(LIMIT))).mappings().all()
+    body = to_json({"type": kind, "items": [dict(r) for r in rows]})
+    await c.set(key, found.version, body)
+    return body

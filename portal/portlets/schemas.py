@@ -137,20 +137,24 @@ class OrgMember(OutputModel):
 
 
 class OrgNode(OutputModel):
+    """A department of the tree. Its members are not included: GET /portal/org-chart/departments/{id}/members
+    lists them when the tree expands the node (except the viewer's own department, see `OrgChartData`)."""
+
     id: int
     name: str
     code: str | None
     parent_id: int | None
     manager_id: int | None
     manager_name: str | None
-    member_count: int = Field(description="all active members, even when `members` is cut at the limit")
-    members: list[OrgMember] = Field(default_factory=list)
+    member_count: int = Field(description="active members of this department (not of its sub-departments)")
     children: list[OrgNode] = Field(default_factory=list)
 
 
 class OrgChartData(OutputModel):
     type: Literal["org-chart"] = "org-chart"
-    members_limit: int = Field(description="at most this many members are listed per department")
+    members_limit: int = Field(description="`members` lists at most this many, manager first")
+    department_id: int | None = Field(description="the viewer's own department, whose members are preloaded")
+    members: list[OrgMember] = Field(description="active members of `department_id`, manager first, then by name")
     departments: list[OrgNode]
 
 

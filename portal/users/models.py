@@ -5,7 +5,21 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, Computed, DateTime, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Computed,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+    literal_column,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db.base import Base, Timestamps
@@ -29,6 +43,13 @@ class User(Timestamps, Base):
         _trgm("ix_users_phone_digits_trgm", "phone_digits"),
         Index("ix_users_name_prefix", "name", postgresql_ops={"name": "text_pattern_ops"}),
         Index("ix_users_name_chosung_prefix", "name_chosung", postgresql_ops={"name_chosung": "text_pattern_ops"}),
+        # Migration 0006: the type-ahead's prefix arms, and the bigrams of employee search (portal/search).
+        Index("ix_users_username_prefix", "username", postgresql_ops={"username": "text_pattern_ops"}),
+        Index("ix_users_name_en_prefix", func.lower(literal_column("name_en")).label("lower_name_en"),
+              postgresql_ops={"lower_name_en": "text_pattern_ops"}),
+        Index("ix_users_search_bigrams",
+              text("gw_user_bigrams(name, name_en, username, email, position, job_title, name_chosung)"),
+              postgresql_using="gin"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
