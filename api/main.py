@@ -16,6 +16,7 @@ from api.middleware import RequestContextMiddleware
 from api.routers import (
     admin,
     admin_approval,
+    adsync,
     admin_system,
     approval,
     auth,
@@ -86,7 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     v1 = APIRouter(prefix=API_PREFIX)
     for module in (health, auth, users, admin, admin_approval, approval, email_actions, notifications, search, board,
-                   portal, admin_system):
+                   portal, admin_system, adsync):
         v1.include_router(module.router)
     app.include_router(v1)
     dev_outbox.mount(app, settings)

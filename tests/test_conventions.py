@@ -94,6 +94,7 @@ async def test_unexpected_errors_leak_nothing_to_client_or_log(app, client, capl
         raise RuntimeError("SELECT password_hash FROM users WHERE password='hunter2'")
 
     app.add_api_route("/api/v1/test-boom", boom)
+    app.router.routes.insert(0, app.router.routes.pop())  # ahead of the SPA's catch-all when frontend/dist exists
     with caplog.at_level(logging.INFO):
         r = await client.get("/api/v1/test-boom", headers={"X-Request-ID": "boom-request-1"})
     assert r.status_code == 500

@@ -21,6 +21,7 @@ class ADSyncConfig(Timestamps, Base):
     use_ldaps: Mapped[bool] = mapped_column(Boolean, default=True)
     use_starttls: Mapped[bool] = mapped_column(Boolean, default=False)
     ca_certificate: Mapped[str | None] = mapped_column(Text)
+    tls_server_name: Mapped[str | None] = mapped_column(String(255))
     bind_dn: Mapped[str] = mapped_column(String(500))
     # AES-256-GCM ciphertext (nonce || ciphertext+tag); never returned by the API.
     bind_password: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -54,7 +55,13 @@ class ADSyncLog(Base):
     sync_completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(20), default="running")
     mode: Mapped[str] = mapped_column(String(20), default="full")
+    trigger: Mapped[str] = mapped_column(String(20), default="manual", server_default="manual")
     workflow_id: Mapped[str | None] = mapped_column(String(200))
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The directory's highestCommittedUSN read before this run's first search; stored into the config on success.
+    highest_usn: Mapped[int | None] = mapped_column(BigInteger)
+    # Phase and pages done, updated in the same transaction as each page, so a retried activity resumes exactly.
+    progress: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
     synced_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     updated_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -66,6 +66,9 @@ class ApprovalDocument(Timestamps, Base):
     projection_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when the document needs someone's attention outside the normal flow, e.g. its current approver was
+    # deactivated by the directory sync: {"reason": "approver_inactive", "user_ids": [...], "at": "..."}.
+    attention: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
 
 class ApprovalLine(Base):

@@ -64,9 +64,9 @@ async def login(ctx: AuthContext, username: str, password: str) -> TokenPair:
         retry = int((user.locked_until - now).total_seconds()) + 1
         raise Forbidden("account is locked after repeated failed logins", code="ACCOUNT_LOCKED",
                         details={"retry_after": retry})
-    valid = await _check_password(user, password)
+    valid, why = await _check_password(ctx, user, password)
     if user is None or not valid or not user.is_active:
-        reason = "unknown_user" if user is None else ("inactive" if valid else "bad_password")
+        reason = "unknown_user" if user is None else ("inactive" if valid else why)
         if user is not None and not valid:
             user.failed_login_count += 1
             if user.failed_login_count >= s.lockout_threshold:
@@ -89,12 +89,15 @@ async def login(ctx: AuthContext, username: str, password: str) -> TokenPair:
     return tokens
 
 
-async def _check_password(user: User | None, password: str) -> bool:
+async def _check_password(ctx: AuthContext, user: User | None, password: str) -> tuple[bool, str]:
     if user is None or user.auth_source == AuthSource.local:
-        return await verify_password(password, user.password_hash if user else None)
-    # Directory accounts authenticate by LDAP bind; until a directory is configured they cannot log in.
-    await verify_password(password, None)
-    return False
+        return await verify_password(password, user.password_hash if user else None), "bad_password"
+    if not user.is_active:
+        return False, "inactive"
+    # Directory accounts authenticate by an LDAP bind with their own password, over TLS.
+    from portal.adsync import login as directory
+
+    return await directory.verify_password(ctx.session, ctx.settings, user.ad_username or user.username, password)
 
 
 async def refresh(ctx: AuthContext, refresh_token: str) -> TokenPair:

@@ -21,5 +21,7 @@ class Department(Timestamps, Base):
         ForeignKey("users.id", ondelete="SET NULL", use_alter=True), index=True
     )
     ad_ou: Mapped[str | None] = mapped_column(String(500), unique=True)
+    # The OU's objectGUID: survives renames and moves of the OU, unlike its DN.
+    ad_object_guid: Mapped[str | None] = mapped_column(String(64), unique=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")

@@ -1,0 +1,55 @@
+"""AD fixtures: one Samba AD DC per test session, reset to a fresh directory for every test module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.adsync.directory_admin import DirectoryAdmin
+from tests.adsync.samba import ADMIN_DN, ADMIN_PASSWORD, BASE_DN, CERT_NAME, HOST, SambaDC, SambaUnavailable
+
+
+@pytest.fixture(scope="session")
+def samba_dc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SambaDC]:
+    dc = SambaDC(Path(tmp_path_factory.mktemp("samba")))
+    try:
+        dc.provision()
+    except SambaUnavailable as exc:
+        pytest.skip(str(exc))
+    yield dc
+    dc.stop()
+
+
+@pytest.fixture(scope="module")
+def directory(samba_dc: SambaDC) -> Iterator[DirectoryAdmin]:
+    """A clean directory for this module, with OU=Corp as the synced subtree."""
+    samba_dc.reset()
+    admin = DirectoryAdmin.connect(ca=samba_dc.ca_certificate)
+    admin.add_ou(f"OU=Corp,{BASE_DN}")
+    yield admin
+    admin.close()
+
+
+def config_body(dc: SambaDC, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "server_url": f"ldaps://{HOST}",
+        "tls_server_name": CERT_NAME,
+        "ca_certificate": dc.ca_certificate,
+        "bind_dn": ADMIN_DN,
+        "bind_password": ADMIN_PASSWORD,
+        "base_dns": [f"OU=Corp,{BASE_DN}"],
+    }
+    body.update(overrides)
+    return body
+
+
+async def configure(client: httpx.AsyncClient, headers: dict[str, str], dc: SambaDC, **overrides: Any,
+                    ) -> dict[str, Any]:
+    response = await client.put("/api/v1/ad-sync/config", json=config_body(dc, **overrides), headers=headers)
+    assert response.status_code == 200, response.text
+    data: dict[str, Any] = response.json()["data"]
+    return data
