@@ -4,12 +4,14 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install frontend lint typecheck check bench clean
+.PHONY: run test install frontend frontend-test lint typecheck check bench clean
 
 run: install frontend
 	$(PY) -m portal.devstack run
 
-test: install
+# The frontend's checks first (unit tests, OpenAPI types in step, build, bundle budget), then every Python test,
+# including the browser tests in tests/e2e that drive the built app in headless Chromium.
+test: install frontend-test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 install: $(STAMP)
@@ -21,11 +23,20 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --config-settings editable_mode=compat -e '.[dev]'
 	touch $(STAMP)
 
-# Builds the React app once frontend/ holds one; the API serves frontend/dist at /.
-frontend:
-	@if [ -f frontend/package.json ]; then \
-		cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build; \
-	fi
+# Builds the React app (type check + Vite build into frontend/dist, which the API serves at /). Installs the
+# locked dependencies first when node_modules is missing or older than package-lock.json.
+FRONTEND_STAMP := frontend/node_modules/.installed
+
+$(FRONTEND_STAMP): frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $(FRONTEND_STAMP)
+
+frontend: $(FRONTEND_STAMP)
+	cd frontend && npm run build
+
+# The frontend's checks: unit tests, OpenAPI types in step with the backend (needs .venv), bundle budget.
+frontend-test: install $(FRONTEND_STAMP)
+	cd frontend && npm test && npm run check:api && npm run build && npm run check:budget
 
 lint: install
 	$(VENV)/bin/ruff check .

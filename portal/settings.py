@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     user_cache_ttl_seconds: int = 300
     email_link_ttl_seconds: int = 14 * 24 * 3600
     dev_outbox: bool = True  # the dev-only page listing caught mail; never served in production
+    # Demo company loaded by `make run` (portal/demo.py): unset means on in development, off otherwise.
+    demo_data: bool | None = None
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -39,6 +39,7 @@ def _runner_env(data_dir: Path, ports: dict[str, int]) -> dict[str, str]:
         "GW_EMBEDDED_TEMPORAL_UI_PORT": str(ports["ui"]),
         "GW_EMBEDDED_SMTP_PORT": str(ports["smtp"]),
         "GW_BCRYPT_ROUNDS": "4",
+        "GW_DEMO_DATA": "false",  # these tests check the runner itself; tests/test_demo.py covers the demo
     })
     return env
 

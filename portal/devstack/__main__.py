@@ -109,6 +109,18 @@ class Stack:
         shown = "(GW_BOOTSTRAP_ADMIN_PASSWORD)" if s.bootstrap_admin_password else s.admin_password
         self.lines.append(("Login", f"admin / {shown}"))
 
+    def load_demo(self) -> None:
+        """The demo company (portal/demo.py), on by default in development; GW_DEMO_DATA overrides."""
+        from portal.demo import enabled
+        from portal.demo_data import DEMO_PASSWORD
+
+        if not enabled(self.settings):
+            return
+        _say("  loading the demo company (GW_DEMO_DATA=false skips it) ...")
+        subprocess.run([sys.executable, "-m", "portal.manage", "demo"], env=self.child_env(), check=True,
+                       timeout=600)
+        self.lines.append(("Demo users", f"e.g. seojun.lee, yujin.jung, dohyun.kim / {DEMO_PASSWORD}"))
+
     def stop(self) -> None:
         for service in reversed(self.started):
             _say(f"  stopping {service.name} ...")
@@ -171,7 +183,8 @@ def run() -> int:
         stack.start_services()
         stack.init_database()
         stack.start_app()
-    except (ServiceError, subprocess.CalledProcessError) as exc:
+        stack.load_demo()
+    except (ServiceError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         _say(f"\ncannot start: {exc}")
         stack.stop()
         return 2

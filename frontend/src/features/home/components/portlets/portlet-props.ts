@@ -1,0 +1,4 @@
+export interface PortletProps {
+  /** Hides the portlet (it stays in the catalogue). */
+  onHide?: () => void;
+}
