@@ -16,8 +16,8 @@ from api.middleware import RequestContextMiddleware
 from api.routers import (
     admin,
     admin_approval,
-    adsync,
     admin_system,
+    adsync,
     approval,
     auth,
     board,
