@@ -6,12 +6,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from activities.adsync import ADSyncActivities
 from activities.approval import ApprovalActivities
 from activities.notify import NotifyActivities
 from activities.system import SystemActivities
 from portal.db.session import SessionFactory
 from portal.settings import Settings
 from temporal import queues
+from workflows.adsync import ADSyncWorkflow
 from workflows.approval import ApprovalWorkflow
 from workflows.notification import NotificationWorkflow
 from workflows.system import WorkerCheckWorkflow
@@ -35,6 +37,7 @@ def queue_specs(deps: Dependencies) -> list[QueueSpec]:
     system = SystemActivities(deps.sessions)
     approval = ApprovalActivities(deps.sessions)
     notify = NotifyActivities(deps.sessions, deps.settings)
+    adsync = ADSyncActivities(deps.sessions, deps.settings)
     return [
         QueueSpec(queues.named(queues.SYSTEM, prefix), workflows=[WorkerCheckWorkflow],
                   activities=[system.probe_database]),
@@ -42,8 +45,10 @@ def queue_specs(deps: Dependencies) -> list[QueueSpec]:
                   activities=[approval.project, approval.escalation_targets]),
         QueueSpec(queues.named(queues.NOTIFY, prefix), workflows=[NotificationWorkflow],
                   activities=[notify.in_app, notify.email]),
+        QueueSpec(queues.named(queues.AD_SYNC, prefix), workflows=[ADSyncWorkflow],
+                  activities=[adsync.begin, adsync.sync, adsync.finish]),
     ]
 
 
 # Every workflow class, for the replay tests.
-ALL_WORKFLOWS: list[type] = [WorkerCheckWorkflow, ApprovalWorkflow, NotificationWorkflow]
+ALL_WORKFLOWS: list[type] = [WorkerCheckWorkflow, ApprovalWorkflow, NotificationWorkflow, ADSyncWorkflow]
