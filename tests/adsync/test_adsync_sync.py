@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -33,6 +36,15 @@ async def run_sync(client: httpx.AsyncClient, headers: dict[str, str], temporal:
     assert log.status_code == 200
     data: dict[str, Any] = log.json()["data"]
     return data
+
+
+async def record_history(temporal: Client, workflow_id: str, name: str) -> None:
+    folder = Path(__file__).parent.parent / "replay" / "histories"
+    history = await temporal.get_workflow_handle(workflow_id).fetch_history()
+    (folder / f"{name}.json").write_text(history.to_json())
+    index = json.loads((folder / "index.json").read_text())
+    index[name] = workflow_id
+    (folder / "index.json").write_text(json.dumps(index, indent=2, sort_keys=True) + "\n")
 
 
 async def users_by_name(sessions: Any) -> dict[str, User]:
@@ -113,6 +125,8 @@ async def test_full_unchanged_and_incremental_sync(
 
     status = (await client.get("/api/v1/ad-sync/status", headers=admin_headers)).json()["data"]
     assert status["state"] == "idle" and status["last_result"]["id"] == incremental["id"]
+    if os.environ.get("GW_RECORD_HISTORIES"):  # tests/replay replays it from then on
+        await record_history(temporal_client, incremental["workflow_id"], "adsync_incremental")
     logs = (await client.get("/api/v1/ad-sync/logs?sort=id&order=desc", headers=admin_headers)).json()
     assert [row["mode"] for row in logs["data"]] == ["incremental", "full", "full"]
 
