@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ldap3.core.exceptions import LDAPInvalidDnError
 from ldap3.utils.dn import parse_dn, safe_dn
@@ -36,14 +38,28 @@ class UserRecord:
     manager_dn: str | None
 
 
+# A DN without escapes, quotes, multi-valued RDNs or spaces around separators is already canonical: lower-casing
+# it is enough. AD returns DNs that way; anything else takes the (cached) full parse.
+_PLAIN_DN = re.compile(r"^(?:[A-Za-z][A-Za-z0-9-]*=[^,=+\\\"<>;#\s](?:[^,=+\\\"<>;#]*[^,=+\\\"<>;#\s])?,)*"
+                       r"[A-Za-z][A-Za-z0-9-]*=[^,=+\\\"<>;#\s](?:[^,=+\\\"<>;#]*[^,=+\\\"<>;#\s])?$")
+
+
 def normalize_dn(dn: str) -> str:
     """A DN in one canonical spelling (attribute types and values as AD returns them, lower-cased)."""
+    if _PLAIN_DN.match(dn):
+        return dn.lower()
+    return _parsed_dn(dn)
+
+
+@lru_cache(maxsize=65536)
+def _parsed_dn(dn: str) -> str:
     try:
         return safe_dn(dn).lower()
     except (LDAPInvalidDnError, ValueError, IndexError):
         return dn.strip().lower()
 
 
+@lru_cache(maxsize=65536)
 def parent_dn(dn: str) -> str | None:
     try:
         parts = parse_dn(dn, escape=False)
