@@ -1,6 +1,12 @@
-"""Approval activities: the PostgreSQL projection and escalation targets (thin over portal services)."""
+"""Approval activities: the PostgreSQL projection and escalation targets (thin over portal services).
+
+Both run as local activities of ApprovalWorkflow (normal ones for runs from before that change, and as a
+fallback when a local attempt keeps failing, so a failing projection stays visible to operators).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from sqlalchemy import select
 from temporalio import activity
@@ -12,14 +18,17 @@ from workflows.approval_contracts import Projection, ProjectionResult
 
 
 class ApprovalActivities:
-    def __init__(self, sessions: SessionFactory) -> None:
+    def __init__(self, sessions: SessionFactory, wake_mailer: Callable[[], None] | None = None) -> None:
         self.sessions = sessions
+        self.wake_mailer = wake_mailer  # the mail dispatcher of this process, told after mail was queued
 
     @activity.defn(name="approval.project")
     async def project(self, snapshot: Projection) -> ProjectionResult:
         async with self.sessions() as session:
-            number = await projection.apply(session, snapshot)
-        return ProjectionResult(document_number=number)
+            applied = await projection.apply(session, snapshot)
+        if applied.mails_queued and self.wake_mailer is not None:
+            self.wake_mailer()
+        return ProjectionResult(document_number=applied.document_number)
 
     @activity.defn(name="approval.escalation_targets")
     async def escalation_targets(self, approver_ids: list[int]) -> list[int]:

@@ -1,4 +1,8 @@
-"""Notification activities: in-app rows and one email per recipient (thin over portal.notify)."""
+"""Notification activities of NotificationWorkflow: in-app rows and one email per recipient.
+
+Approval runs started since the email outbox write their notifications with the projection and leave mail
+to `portal.notify.dispatcher`; these stay for the runs (and replayed histories) from before that change.
+"""
 
 from __future__ import annotations
 

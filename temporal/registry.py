@@ -11,6 +11,7 @@ from activities.approval import ApprovalActivities
 from activities.notify import NotifyActivities
 from activities.system import SystemActivities
 from portal.db.session import SessionFactory
+from portal.notify.dispatcher import MailDispatcher
 from portal.settings import Settings
 from temporal import queues
 from workflows.adsync import ADSyncWorkflow
@@ -32,10 +33,14 @@ class Dependencies:
     settings: Settings
 
 
-def queue_specs(deps: Dependencies) -> list[QueueSpec]:
+def mail_dispatcher(deps: Dependencies) -> MailDispatcher:
+    return MailDispatcher(deps.sessions, deps.settings)
+
+
+def queue_specs(deps: Dependencies, *, wake_mailer: Callable[[], None] | None = None) -> list[QueueSpec]:
     prefix = deps.settings.temporal_prefix
     system = SystemActivities(deps.sessions)
-    approval = ApprovalActivities(deps.sessions)
+    approval = ApprovalActivities(deps.sessions, wake_mailer)
     notify = NotifyActivities(deps.sessions, deps.settings)
     adsync = ADSyncActivities(deps.sessions, deps.settings)
     return [
@@ -43,6 +48,7 @@ def queue_specs(deps: Dependencies) -> list[QueueSpec]:
                   activities=[system.probe_database]),
         QueueSpec(queues.named(queues.APPROVAL, prefix), workflows=[ApprovalWorkflow],
                   activities=[approval.project, approval.escalation_targets]),
+        # NotificationWorkflow: only runs started before the email outbox (and their replays) still use it.
         QueueSpec(queues.named(queues.NOTIFY, prefix), workflows=[NotificationWorkflow],
                   activities=[notify.in_app, notify.email]),
         QueueSpec(queues.named(queues.AD_SYNC, prefix), workflows=[ADSyncWorkflow],

@@ -7,6 +7,7 @@ import logging
 import signal
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Protocol
 
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -15,8 +16,9 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from portal.common.logging import configure_logging
 from portal.db.session import create_engine, create_session_factory
 from portal.settings import Settings, get_settings
+from temporal import queues
 from temporal.client import connect
-from temporal.registry import Dependencies, queue_specs
+from temporal.registry import Dependencies, mail_dispatcher, queue_specs
 
 log = logging.getLogger("temporal.worker")
 # The sandbox stays on; modules the SDK itself imports lazily are passed through instead of re-imported.
@@ -25,14 +27,31 @@ SANDBOX = SandboxedWorkflowRunner(
 )
 
 
-def build_workers(client: Client, deps: Dependencies, only: Sequence[str] | None = None) -> list[Worker]:
-    return [
+class Runner(Protocol):
+    """What the worker process runs side by side: Temporal workers and the mail dispatcher."""
+
+    @property
+    def task_queue(self) -> str: ...
+
+    async def run(self) -> None: ...
+
+    async def shutdown(self) -> None: ...
+
+
+def build_workers(client: Client, deps: Dependencies, only: Sequence[str] | None = None) -> list[Runner]:
+    """One Temporal worker per task queue (all, or those in `only`), plus the mail dispatcher when the
+    notify queue is served: it sends what approval projections queued in the email outbox."""
+    dispatcher = mail_dispatcher(deps)
+    runners: list[Runner] = [
         Worker(client, task_queue=spec.task_queue, workflows=list(spec.workflows),
                activities=list(spec.activities), graceful_shutdown_timeout=timedelta(seconds=20),
                workflow_runner=SANDBOX)
-        for spec in queue_specs(deps)
+        for spec in queue_specs(deps, wake_mailer=dispatcher.wake)
         if only is None or spec.task_queue in only
     ]
+    if only is None or queues.named(queues.NOTIFY, deps.settings.temporal_prefix) in only:
+        runners.append(dispatcher)
+    return runners
 
 
 async def run(settings: Settings) -> None:

@@ -1,7 +1,9 @@
-"""Durability: killing the worker and the Temporal server mid-approval loses nothing and duplicates nothing."""
+"""Durability: killing the worker and the Temporal server mid-approval loses nothing and duplicates nothing:
+no approval, no in-app notification row, no outbox mail (each mail goes out, always under its one Message-ID)."""
 
 from __future__ import annotations
 
+import email
 import itertools
 import os
 import signal
@@ -16,7 +18,7 @@ from sqlalchemy import func, select
 
 from api.main import create_app
 from portal.devstack.services import TemporalDevServer, free_port, wait_for_port
-from portal.notify.models import Notification
+from portal.notify.models import Notification, NotifyOutbox
 from tests.approval_helpers import act, build_company, draft, eventually, get_doc, submit
 from tests.conftest import make_settings
 
@@ -52,7 +54,7 @@ async def served(settings):
 
 @pytest.mark.slow
 async def test_worker_and_server_crashes_lose_no_approval_and_duplicate_no_notification(
-    services, database, redis, tmp_path
+    services, database, redis, tmp_path, maildir
 ):
     temporal = TemporalDevServer.create(tmp_path, free_port(), 0, db_file=tmp_path / "temporal.sqlite",
                                         headless=True)
@@ -113,6 +115,20 @@ async def test_worker_and_server_crashes_lose_no_approval_and_duplicate_no_notif
             expected.add((c.drafter["id"], "approval.approved"))
             counts = await eventually(notifications, timeout=90)
             assert all(n == 1 for n in counts.values()), counts
+
+            async def outbox_sent():
+                async with app.state.gw.sessions() as session:
+                    rows = (await session.execute(select(NotifyOutbox))).scalars().all()
+                return rows if len(rows) == len(counts) and all(r.sent_at for r in rows) else None
+
+            # A batch a killed dispatcher had claimed is sent again once its lease (30 s) runs out.
+            sent = await eventually(outbox_sent, timeout=90)
+            assert {(r.user_id, f"approval.{r.event}") for r in sent} == counts.keys()
+            ours = {r.message_id for r in sent}
+            caught = [email.message_from_bytes(p.read_bytes())["Message-ID"] for p in maildir.glob("*.eml")]
+            caught = [m for m in caught if m in ours]
+            # Every mail arrived; a mail in flight at a kill may arrive twice, but only under its own Message-ID.
+            assert set(caught) == ours
     finally:
         if worker.poll() is None:
             worker.terminate()

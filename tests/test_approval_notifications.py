@@ -201,3 +201,24 @@ async def test_hold_pauses_the_sla_timers(client, company, admin_headers):
 
     d = await eventually(reminded, timeout=10)
     assert "escalated" not in [h["action"] for h in d["history"]]
+
+
+async def test_agreers_are_told_once_when_their_step_starts_not_again_after_each_approval(client, company, sessions):
+    c = company
+    group = {"kind": "agreement", "approvers": [p["id"] for p in c.peers], "rule": "all"}
+    doc = await draft(client, c.drafter["headers"], line={"steps": [group, {"approvers": [c.lead["id"]]}]})
+    await submit(client, c.drafter["headers"], doc["id"])
+    assert (await act(client, c.peers[0]["headers"], doc["id"], "approve")).status_code == 200
+    assert (await act(client, c.peers[1]["headers"], doc["id"], "approve")).status_code == 200
+    assert (await act(client, c.peers[2]["headers"], doc["id"], "approve")).status_code == 200
+
+    async def rows():
+        async with sessions() as session:
+            result = await session.execute(select(Notification.user_id, func.count())
+                                           .where(Notification.type == "approval.pending")
+                                           .group_by(Notification.user_id))
+            counts = dict(result.all())
+        return counts if c.lead["id"] in counts else None
+
+    counts = await eventually(rows)
+    assert counts == {**{p["id"]: 1 for p in c.peers}, c.lead["id"]: 1}

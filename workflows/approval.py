@@ -2,8 +2,14 @@
 
 Every human action is a Workflow Update whose validator re-authorises it against the current state, so a
 wrong actor, a stale step or a finished document is refused before anything is written to history.
-Handlers change the state, then project a full snapshot to PostgreSQL through an idempotent activity.
-SLA timers (reminder, escalation) count only the time a step is actually waiting, not time on hold.
+Handlers change the state, then project a full snapshot to PostgreSQL through an idempotent activity;
+the snapshot carries the notifications, whose in-app rows and outbox mails commit with it (the worker's
+mail dispatcher sends the mail). SLA timers (reminder, escalation) count only the time a step is actually
+waiting, not time on hold.
+
+Runs recorded before the `LEAN` patch keep their old path on replay: a normal activity per projection, a
+NotificationWorkflow child per event, the SLA timer re-armed and all search attributes upserted on every
+action.
 """
 
 from __future__ import annotations
@@ -12,10 +18,11 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
-from temporalio.exceptions import ApplicationError
+from temporalio.common import RetryPolicy, SearchAttributeUpdate
+from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
@@ -46,6 +53,22 @@ with workflow.unsafe.imports_passed_through():
     from workflows.search_attributes import APPROVAL_STATUS, CURRENT_APPROVERS, STEP_DEADLINE
 
 PROJECTION_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
+# A local attempt retries briefly inside the workflow task; if it keeps failing, the same activity goes on
+# as a normal one, whose retries operators see (pending activities, the stuck list).
+LOCAL_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=500), maximum_interval=timedelta(seconds=2),
+                          maximum_attempts=3)
+LOCAL_TIMEOUT = timedelta(seconds=10)
+
+# One patch guards every change of the lean path, so runs recorded before it replay unchanged:
+# - notifications go into the projection's transaction (in-app rows + email outbox), no NotificationWorkflow
+#   children, so an update never waits for a child to start;
+# - approval.project and approval.escalation_targets run as local activities (normal ones as fallback);
+# - the SLA timer is re-armed only when the step's clock changes (new step, hold, resume, finish);
+# - search attributes are upserted only when one of them changes, and only the changed ones;
+# - "pending" goes to a step's approvers when the step starts, not again after each agreer's approval.
+LEAN = "outbox-local-projection"
+
+T = TypeVar("T")
 
 
 def _reject(code: str, message: str) -> ApplicationError:
@@ -79,6 +102,9 @@ class ApprovalWorkflow:
         self.document_number: str | None = None
         self.projection_lock = asyncio.Lock()
         self.notifications = 0
+        self.lean = False  # decided by workflow.patched(LEAN) as run() starts
+        self.notices: list[NotifyInput] = []  # notifications waiting for the next projection (lean path)
+        self.upserted: dict[str, object] | None = None  # search attribute values last upserted (lean path)
         self.started = False  # handlers wait for the submission's own projection and notifications
         self.lines = [
             LineState(step=i, approver_id=a, status=PENDING if i == 0 else WAITING)
@@ -91,11 +117,17 @@ class ApprovalWorkflow:
 
     @workflow.run
     async def run(self, inp: ApprovalInput) -> ActionResult:
+        self.lean = workflow.patched(LEAN)
         self._record("submitted", None, inp.drafter_id, key="submitted")
         first = self._pending()
-        await self._project()
-        await self._notify("submitted", inp.references)
-        await self._notify("pending", first, with_links=True)
+        if self.lean:
+            await self._tell("submitted", inp.references)
+            await self._tell("pending", first, with_links=True)
+            await self._project()
+        else:
+            await self._project()
+            await self._notify("submitted", inp.references)
+            await self._notify("pending", first, with_links=True)
         self.started = True
         while self.status not in FINAL_STATUSES:
             if self.status == ON_HOLD:
@@ -140,7 +172,7 @@ class ApprovalWorkflow:
         elif self._approvals(step) >= inp.steps[step].needed():
             self._skip_open(step)
             self._advance(step + 1)
-        return await self._after_action("approve", a)
+        return await self._after_action("approve", a, step_before=step)
 
     @approve.validator
     def _validate_approve(self, a: ActionInput) -> None:
@@ -172,6 +204,9 @@ class ApprovalWorkflow:
         self._record("withdrawn", self.current, a.actor_id, a)
         notify = self._pending()
         self._finish(WITHDRAWN)
+        if self.lean:
+            await self._tell("withdrawn", notify)
+            return await self._after_action("withdraw", a)
         result = await self._after_action("withdraw", a)
         await self._notify("withdrawn", notify)
         return result
@@ -189,6 +224,7 @@ class ApprovalWorkflow:
         await self._ready(self._validate_hold, a)
         self.status, self.held_by = ON_HOLD, self._who(a)
         self._pause_timers()
+        self._timers_moved()
         self._record("held", self.current, a.actor_id, a)
         return await self._after_action("hold", a)
 
@@ -201,6 +237,7 @@ class ApprovalWorkflow:
         await self._ready(self._validate_resume, a)
         self.status, self.held_by = IN_PROGRESS, None
         self.timers.since = workflow.now()
+        self._timers_moved()
         self._record("resumed", self.current, a.actor_id, a)
         return await self._after_action("resume", a)
 
@@ -324,6 +361,7 @@ class ApprovalWorkflow:
 
     def _finish(self, status: str) -> None:
         self.status, self.held_by = status, None
+        self._timers_moved()
         for ln in self.lines:
             if ln.status in (PENDING, WAITING):
                 ln.status = SKIPPED
@@ -357,6 +395,12 @@ class ApprovalWorkflow:
 
     def _restart_timers(self) -> None:
         self.timers = _Timers(since=workflow.now())
+        self._timers_moved()
+
+    def _timers_moved(self) -> None:
+        """Wake the main loop to re-arm its SLA timer (lean path; the old path wakes it on every action)."""
+        if self.lean:
+            self.epoch += 1
 
     def _seconds_to_next_timer(self) -> float | None:
         sla, t, active = self._input().sla, self.timers, self._active_seconds()
@@ -371,21 +415,20 @@ class ApprovalWorkflow:
             self.timers.reminded = True
             self.reminders_sent += 1
             self._record("reminded", step, None, details={"approvers": ",".join(map(str, pending))})
-            await self._notify("reminder", pending, with_links=True)
+            await self._tell("reminder", pending, with_links=True)
         if not self.timers.escalated and active >= sla.escalate_after_seconds:
             self.timers.escalated = True
             self.escalations_sent += 1
-            managers: list[int] = await workflow.execute_activity(
-                "approval.escalation_targets", pending, result_type=list[int],
-                start_to_close_timeout=timedelta(seconds=30), retry_policy=PROJECTION_RETRY,
-            )
+            managers = await self._activity("approval.escalation_targets", pending, list[int])
             self._record("escalated", step, None, details={"to": ",".join(map(str, managers))})
-            await self._notify("escalated", managers)
+            await self._tell("escalated", managers)
         await self._project()
 
     # --- side effects ---------------------------------------------------------------------------------
 
-    async def _after_action(self, action: str, a: ActionInput) -> ActionResult:
+    async def _after_action(self, action: str, a: ActionInput, step_before: int | None = None) -> ActionResult:
+        if self.lean:
+            return await self._after_action_lean(action, a, step_before)
         self.epoch += 1
         await self._project()
         inp = self._input()
@@ -399,34 +442,62 @@ class ApprovalWorkflow:
             await self._notify("rejected", [inp.drafter_id], comment=a.comment, actor=a.actor_id)
         return self._result(action)
 
+    async def _after_action_lean(self, action: str, a: ActionInput, step_before: int | None) -> ActionResult:
+        inp = self._input()
+        if action == "approve" and self.status == IN_PROGRESS and self.current != step_before:
+            await self._tell("pending", self._pending(), with_links=True)
+        if self.status == APPROVED:
+            await self._tell("approved", [inp.drafter_id])
+            await self._tell("received", inp.receivers)
+        elif self.status == REJECTED and action == "reject":
+            await self._tell("rejected", [inp.drafter_id], comment=a.comment, actor=a.actor_id)
+        await self._project()
+        return self._result(action)
+
     def _result(self, action: str) -> ActionResult:
         return ActionResult(
             document_id=self._input().document_id, status=self.status, current_step=self.current,
             current_approvers=self._pending(), action=action, document_number=self.document_number,
         )
 
+    async def _activity(self, name: str, arg: object, result_type: type[T]) -> T:
+        if self.lean:
+            try:
+                return await workflow.execute_local_activity(
+                    name, arg, result_type=result_type, start_to_close_timeout=LOCAL_TIMEOUT,
+                    retry_policy=LOCAL_RETRY,
+                )
+            except ActivityError as err:
+                workflow.logger.warning("local %s keeps failing, retrying it as a normal activity: %s", name, err)
+        return await workflow.execute_activity(
+            name, arg, result_type=result_type, start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=PROJECTION_RETRY,
+        )
+
     async def _project(self) -> None:
         async with self.projection_lock:
             self.seq += 1
             history, self.unsent = self.unsent, []
+            notices, self.notices = self.notices, []
             snapshot = Projection(
                 document_id=self._input().document_id, seq=self.seq, status=self.status,
                 current_step=self.current, lines=[LineState(**vars(ln)) for ln in self.lines], history=history,
-                assign_number=self.status == APPROVED and self.document_number is None,
+                assign_number=self.status == APPROVED and self.document_number is None, notifications=notices,
             )
             try:
-                result: ProjectionResult = await workflow.execute_activity(
-                    "approval.project", snapshot, result_type=ProjectionResult,
-                    start_to_close_timeout=timedelta(seconds=30), retry_policy=PROJECTION_RETRY,
-                )
+                result = await self._activity("approval.project", snapshot, ProjectionResult)
             except BaseException:
                 self.unsent = history + self.unsent
+                self.notices = notices + self.notices
                 raise
             if result.document_number:
                 self.document_number = result.document_number
             self._upsert_search_attributes()
 
     def _upsert_search_attributes(self) -> None:
+        if self.lean:
+            self._upsert_changed_search_attributes()
+            return
         deadline = None
         if self.status == IN_PROGRESS and self.timers.since is not None:
             left = self._input().sla.escalate_after_seconds - self._active_seconds()
@@ -437,10 +508,51 @@ class ApprovalWorkflow:
             STEP_DEADLINE.value_set(deadline) if deadline else STEP_DEADLINE.value_unset(),
         ])
 
+    def _upsert_changed_search_attributes(self) -> None:
+        deadline = None
+        if self.status == IN_PROGRESS and self.timers.since is not None:  # stable while the step waits
+            left = self._input().sla.escalate_after_seconds - self.timers.elapsed
+            deadline = self.timers.since + timedelta(seconds=left)
+        values: dict[str, object] = {
+            "status": self.status, "approvers": [str(a) for a in self._pending()], "deadline": deadline,
+        }
+        last = self.upserted
+        changed = [key for key, value in values.items() if last is None or last[key] != value]
+        if not changed:
+            return
+        updates: list[SearchAttributeUpdate[Any]] = []
+        if "status" in changed:
+            updates.append(APPROVAL_STATUS.value_set(self.status))
+        if "approvers" in changed:
+            updates.append(CURRENT_APPROVERS.value_set([str(a) for a in self._pending()]))
+        if "deadline" in changed:
+            updates.append(STEP_DEADLINE.value_set(deadline) if deadline else STEP_DEADLINE.value_unset())
+        workflow.upsert_search_attributes(updates)
+        self.upserted = values
+
+    async def _tell(
+        self, event: str, recipients: list[int], *, with_links: bool = False, comment: str | None = None,
+        actor: int | None = None,
+    ) -> None:
+        """Notify: on the lean path, queue it for the next projection; otherwise start a child run."""
+        if not self.lean:
+            await self._notify(event, recipients, with_links=with_links, comment=comment, actor=actor)
+            return
+        if not recipients:
+            return
+        inp = self._input()
+        self.notifications += 1
+        self.notices.append(NotifyInput(
+            event=event, document_id=inp.document_id, recipients=sorted(set(recipients)),
+            dedupe_key=f"approval-{inp.document_id}:{self.notifications}:{event}", step=self.current,
+            actor_id=actor, comment=comment, with_action_links=with_links,
+        ))
+
     async def _notify(
         self, event: str, recipients: list[int], *, with_links: bool = False, comment: str | None = None,
         actor: int | None = None,
     ) -> None:
+        """The old path: one abandoned NotificationWorkflow child per event (runs from before LEAN)."""
         if not recipients:
             return
         inp = self._input()

@@ -118,24 +118,6 @@ class HistoryEntry:
 
 
 @dataclass
-class Projection:
-    """A complete snapshot of the document's state; newer `seq` wins, so replays and retries are harmless."""
-
-    document_id: int
-    seq: int
-    status: str
-    current_step: int | None
-    lines: list[LineState]
-    history: list[HistoryEntry]
-    assign_number: bool = False
-
-
-@dataclass
-class ProjectionResult:
-    document_number: str | None = None
-
-
-@dataclass
 class NotifyInput:
     """Fan-out of one event to recipients by email and in-app rows; keys make retries duplicate-free."""
 
@@ -147,6 +129,27 @@ class NotifyInput:
     actor_id: int | None = None
     comment: str | None = None
     with_action_links: bool = False
+
+
+@dataclass
+class Projection:
+    """A complete snapshot of the document's state; newer `seq` wins, so replays and retries are harmless."""
+
+    document_id: int
+    seq: int
+    status: str
+    current_step: int | None
+    lines: list[LineState]
+    history: list[HistoryEntry]
+    assign_number: bool = False
+    # In-app rows and outbox mails written in the same transaction as this snapshot (keyed, so a retried
+    # projection adds none twice). Runs from before the outbox send children instead and leave this empty.
+    notifications: list[NotifyInput] = field(default_factory=list)
+
+
+@dataclass
+class ProjectionResult:
+    document_number: str | None = None
 
 
 @dataclass

@@ -1,6 +1,9 @@
 """NotificationWorkflow: fan-out of one approval event to in-app rows and emails, retried on its own.
 
 Started as an abandoned child of ApprovalWorkflow, so a failing mail server never blocks an approval.
+Only approval runs from before the `outbox-local-projection` patch start it; newer runs write their
+notifications with the projection and the worker's mail dispatcher sends the mail. It stays registered
+until those runs are gone, and its recorded history keeps replaying.
 """
 
 from __future__ import annotations

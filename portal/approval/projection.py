@@ -1,10 +1,14 @@
-"""Writing ApprovalWorkflow snapshots into PostgreSQL, idempotently, and assigning document numbers."""
+"""Writing ApprovalWorkflow snapshots into PostgreSQL, idempotently, and assigning document numbers.
+
+A snapshot may carry notifications: their in-app rows and outbox mails commit with the state they announce.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,15 +19,38 @@ from portal.approval.models import (
     ApprovalTemplate,
     DocumentNumberSequence,
 )
+from portal.notify import service as notify
 from workflows.approval_contracts import FINAL_STATUSES, Projection
+
+_lines = ApprovalLine.__table__
+assert isinstance(_lines, Table)
+_LINE_UPDATE = (
+    update(_lines)
+    .where(
+        _lines.c.document_id == bindparam("b_doc"),
+        or_(_lines.c.line_type == "approval", _lines.c.line_type == "agreement"),  # no IN: executemany
+        _lines.c.step_order == bindparam("b_step"),
+        _lines.c.approver_id == bindparam("b_approver"),
+    )
+    .values(status=bindparam("status"), acted_by_id=bindparam("acted_by_id"),
+            on_behalf_of_id=bindparam("on_behalf_of_id"), comment=bindparam("comment"),
+            acted_at=bindparam("acted_at"))
+)
 
 
 def _ts(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-async def apply(session: AsyncSession, snap: Projection) -> str | None:
-    """Apply one snapshot in one transaction; returns the document number (assigned on final approval)."""
+@dataclass
+class Applied:
+    document_number: str | None
+    mails_queued: int = 0
+
+
+async def apply(session: AsyncSession, snap: Projection) -> Applied:
+    """Apply one snapshot in one transaction: state, history, document number (on final approval) and the
+    snapshot's notifications."""
     doc = (
         await session.execute(
             select(ApprovalDocument).where(ApprovalDocument.id == snap.document_id).with_for_update()
@@ -48,22 +75,18 @@ async def apply(session: AsyncSession, snap: Projection) -> str | None:
         doc.current_step = snap.current_step
         if snap.status in FINAL_STATUSES and doc.completed_at is None:
             doc.completed_at = datetime.now(UTC)
-        for ln in snap.lines:
-            await session.execute(
-                update(ApprovalLine)
-                .where(
-                    ApprovalLine.document_id == snap.document_id,
-                    ApprovalLine.line_type.in_(("approval", "agreement")),
-                    ApprovalLine.step_order == ln.step,
-                    ApprovalLine.approver_id == ln.approver_id,
-                )
-                .values(status=ln.status, acted_by_id=ln.acted_by, on_behalf_of_id=ln.on_behalf_of,
-                        comment=ln.comment, acted_at=_ts(ln.acted_at))
-            )
+        if snap.lines:  # one executemany: psycopg pipelines it into a single round trip
+            await session.execute(_LINE_UPDATE, [
+                {"b_doc": snap.document_id, "b_step": ln.step, "b_approver": ln.approver_id, "status": ln.status,
+                 "acted_by_id": ln.acted_by, "on_behalf_of_id": ln.on_behalf_of, "comment": ln.comment,
+                 "acted_at": _ts(ln.acted_at)}
+                for ln in snap.lines
+            ])
     if snap.assign_number and doc.document_number is None:
         doc.document_number = await next_document_number(session, doc)
+    mails = await notify.write(session, doc, snap.notifications) if snap.notifications else 0
     await session.commit()
-    return doc.document_number
+    return Applied(document_number=doc.document_number, mails_queued=mails)
 
 
 async def next_document_number(session: AsyncSession, doc: ApprovalDocument) -> str:

@@ -1,4 +1,9 @@
-"""Records the committed replay histories from real runs (only with GW_RECORD_HISTORIES=1)."""
+"""Records the committed replay histories from real runs (only with GW_RECORD_HISTORIES=1).
+
+Histories of older workflow code stay committed: they prove `workflow.patched` keeps old runs replaying.
+New recordings are saved as `approval_<scenario><GENERATION>.json`, never over an older generation's file;
+bump GENERATION when a patch changes which commands the scenarios produce.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from tests.approval_helpers import build_company
 from tests.replay.scenarios import SCENARIOS
 
 HISTORIES = Path(__file__).parent / "histories"
+GENERATION = "_outbox"  # "": before the LEAN patch (NotificationWorkflow children, normal activities)
 pytestmark = [
     pytest.mark.skipif(os.environ.get("GW_RECORD_HISTORIES") != "1",
                        reason="recording only: python tests/replay/regenerate.py"),
@@ -20,7 +26,9 @@ pytestmark = [
 ]
 
 
-async def _export(temporal_client, workflow_id: str, name: str) -> None:
+async def _export(temporal_client, workflow_id: str, name: str, *, keep_existing: bool = False) -> None:
+    if keep_existing and (HISTORIES / f"{name}.json").exists():
+        return
     handle = temporal_client.get_workflow_handle(workflow_id)
     for _ in range(100):  # wait until the run (and its children) have finished
         if (await handle.describe()).status.name != "RUNNING":
@@ -39,11 +47,12 @@ async def test_record(scenario, client, admin_headers, make_user, temporal_clien
     company = await build_company(client, admin_headers, make_user)
     doc = await scenario(client, company, admin_headers=admin_headers)
     prefix = settings.temporal_prefix
-    await _export(temporal_client, f"{prefix}approval-{doc}", f"approval_{scenario.__name__}")
+    await _export(temporal_client, f"{prefix}approval-{doc}", f"approval_{scenario.__name__}{GENERATION}")
     if scenario.__name__ == "approved_three_steps":
+        # NotificationWorkflow runs only for approvals from before the outbox: its history stays as recorded.
         async for wf in temporal_client.list_workflows('WorkflowType="NotificationWorkflow"'):
             if wf.id.startswith(f"notify-{prefix}approval-{doc}-") and wf.id.endswith("-pending"):
-                await _export(temporal_client, wf.id, "notification_pending")
+                await _export(temporal_client, wf.id, "notification_pending", keep_existing=True)
                 break
         r = await client.post("/api/v1/admin/system/worker-check", headers=admin_headers)
-        await _export(temporal_client, r.json()["data"]["workflow_id"], "worker_check")
+        await _export(temporal_client, r.json()["data"]["workflow_id"], "worker_check", keep_existing=True)
