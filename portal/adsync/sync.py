@@ -320,7 +320,14 @@ class Syncer:
         existing = {row.ad_object_guid: row for row in (
             await session.execute(select(*cols).where(User.ad_object_guid == _any(guids)))).all()}
         # Unique fields held by someone else (a local account, or another AD object) make an entry an error.
-        taken = await self._taken(session, records)
+        # Only new accounts and changed unique values can collide; an unchanged page needs no lookup.
+        def may_collide(r: UserRecord) -> bool:
+            cur = existing.get(r.guid)
+            return cur is None or (cur.username, cur.email, cur.employee_number) != (
+                r.username, r.fields.get("email"), r.fields.get("employee_number"))
+
+        suspects = [r for r in records if may_collide(r)]
+        taken = await self._taken(session, suspects) if suspects else {}
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         claimed: dict[tuple[str, str], str] = {}
