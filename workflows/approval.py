@@ -112,6 +112,7 @@ class ApprovalWorkflow:
             for a in step.approvers
         ]
         self.timers = _Timers(since=workflow.now())
+        self.deactivated_by_sync: list[int] = []
 
     # --- run ------------------------------------------------------------------------------------------
 
@@ -153,8 +154,17 @@ class ApprovalWorkflow:
         return StatusView(
             status=self.status, current_step=self.current, current_approvers=self._pending(),
             held_by=self.held_by, reminders_sent=self.reminders_sent, escalations_sent=self.escalations_sent,
-            seq=self.seq,
+            seq=self.seq, approver_deactivated_by_sync=list(self.deactivated_by_sync),
         )
+
+    @workflow.signal(name="approver_deactivated")
+    def approver_deactivated(self, notice: dict[str, Any]) -> None:
+        """The directory sync deactivated the approver this document waits for. The document is already
+        flagged in PostgreSQL for the drafter and the admins; the run keeps the fact for operators (status
+        query, history) so a withdrawal or a 대결 delegation can re-route it."""
+        log_id = notice.get("sync_log_id")
+        if isinstance(log_id, int) and log_id not in self.deactivated_by_sync:
+            self.deactivated_by_sync.append(log_id)
 
     # --- updates --------------------------------------------------------------------------------------
 

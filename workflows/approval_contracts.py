@@ -163,3 +163,5 @@ class StatusView:
     reminders_sent: int
     escalations_sent: int
     seq: int
+    # Directory sync runs (ad_sync_logs ids) that deactivated an approver this document was waiting for.
+    approver_deactivated_by_sync: list[int] = field(default_factory=list)

@@ -235,3 +235,6 @@ async def test_deactivated_current_approver_flags_the_document(
     signals = [e.workflow_execution_signaled_event_attributes.signal_name for e in history.events
                if e.HasField("workflow_execution_signaled_event_attributes")]
     assert "approver_deactivated" in signals
+    view = await temporal_client.get_workflow_handle(
+        f"{settings.temporal_prefix}approval-{doc['id']}").query("status_view")
+    assert view["approver_deactivated_by_sync"] == [result["id"]] and view["status"] == "in_progress"
