@@ -58,6 +58,12 @@ class TestServices:
         return self.pg_url_template.format(db=name)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests run last: they are the slowest, and Playwright's sync API drives an event loop of
+    its own in the main thread while a browser is open."""
+    items.sort(key=lambda item: item.nodeid.replace("\\", "/").startswith("tests/e2e/"))
+
+
 def _docker_answers() -> bool:
     try:
         import docker

@@ -138,7 +138,7 @@ def _wait_http(url: str, child: _Child, timeout: float = 60) -> None:
     raise RuntimeError(f"{child.name} did not answer at {url}:\n{child.log.read_text(errors='replace')[-4000:]}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def e2e_stack(services: TestServices, template_db: str, frontend_dist: Path) -> Iterator[E2EStack]:
     """API (uvicorn, serving frontend/dist) and worker as child processes on a database of their own with
     the demo company loaded; Redis of its own too, so other tests flushing theirs never log us out."""
@@ -198,10 +198,11 @@ def e2e_stack(services: TestServices, template_db: str, frontend_dist: Path) -> 
 
 # --- the browser ---------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path: str, e2e_stack: E2EStack) -> Iterator[Any]:
-    # After the stack: Playwright's sync API keeps an event loop running in this thread, and the stack's
-    # fixtures (template_db) use asyncio.run.
+    # After the stack: Playwright's sync API keeps an event loop running in this thread while it is open, and
+    # the stack's fixtures (template_db) use asyncio.run. Module scope closes it before any other module's
+    # asyncio tests run; tests/conftest.py also orders the browser tests last.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -81,6 +81,8 @@ export function useToggleLike(postId: number) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: () => unwrap<LikeOut>(api.post(`/board/posts/${postId}/like`)),
+    // A refetch already in flight (e.g. after a new comment) would land after this and show the old count.
+    onMutate: () => client.cancelQueries({ queryKey: boardKeys.post(postId) }),
     onSuccess: (like) => {
       client.setQueryData<Post>(boardKeys.post(postId), (post) =>
         post ? { ...post, liked_by_me: like.liked, like_count: like.like_count } : post,
