@@ -267,7 +267,7 @@ function StatusCard() {
             <Descriptions.Item label={t('adsync.nextRun')}>{formatDateTime(s.next_run_at) || '—'}</Descriptions.Item>
             {s.last_result && (
               <Descriptions.Item label={t('adsync.lastResult')} span={3}>
-                <Tag>{s.last_result.status}</Tag> {formatDateTime(s.last_result.sync_completed_at ?? s.last_result.sync_started_at)} ·{' '}
+                <Tag>{t(`adsync.logStatus.${s.last_result.status}`, { defaultValue: s.last_result.status })}</Tag> {formatDateTime(s.last_result.sync_completed_at ?? s.last_result.sync_started_at)} ·{' '}
                 {s.last_result.created_count} / {s.last_result.updated_count} / {s.last_result.deactivated_count} / {s.last_result.error_count}
               </Descriptions.Item>
             )}
@@ -310,7 +310,11 @@ function LogsCard() {
         columns={[
           { title: t('adsync.started_at'), dataIndex: 'sync_started_at', render: (v: string) => formatDateTime(v) },
           { title: t('adsync.finished_at'), dataIndex: 'sync_completed_at', render: (v: string | null) => formatDateTime(v) },
-          { title: t('adsync.status'), dataIndex: 'status', render: (v: string) => <Tag color={v === 'completed' ? 'green' : v === 'running' ? 'processing' : 'red'}>{v}</Tag> },
+          { title: t('adsync.status'), dataIndex: 'status', render: (v: string) => (
+              <Tag color={v === 'completed' ? 'green' : v === 'running' ? 'processing' : v === 'partial' ? 'orange' : 'red'}>
+                {t(`adsync.logStatus.${v}`, { defaultValue: v })}
+              </Tag>
+            ) },
           { title: t('adsync.mode'), dataIndex: 'mode' },
           { title: t('adsync.trigger'), dataIndex: 'trigger' },
           { title: t('adsync.counts'), render: (_, r) => `${r.created_count} / ${r.updated_count} / ${r.deactivated_count} / ${r.error_count}` },
