@@ -11,11 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import ClientDep, CurrentUser, PageDep, SessionDep, StateDep, require
 from api.downloads import download_headers
-from portal.approval import actions, attachments, boxes, delegations, documents, lines, templates
+from portal.approval import actions, attachments, boxes, comments, delegations, documents, lines, templates
 from portal.approval.models import ApprovalDocument
 from portal.approval.schemas import (
     ActionIn,
     ActionOut,
+    ApprovalCommentIn,
+    ApprovalCommentOut,
     AttachmentOut,
     BoxName,
     DelegationIn,
@@ -130,6 +132,30 @@ async def create_document(body: DocumentCreate, user: Employee, session: Session
 async def get_document(document_id: Id, user: Employee, session: SessionDep) -> Envelope[DocumentOut]:
     doc = await documents.get_visible(session, user.actor, document_id)
     return ok(await documents.detail(session, user.actor, doc))
+
+
+@router.get("/documents/{document_id}/comments", operation_id="approval_comments_list",
+            response_model=Envelope[list[ApprovalCommentOut]])
+async def list_comments(document_id: Id, user: Employee, session: SessionDep,
+                        ) -> Envelope[list[ApprovalCommentOut]]:
+    """Free comments (의견), oldest first; the comments given with actions are in the document's history."""
+    return ok(await comments.list_for(session, user.actor, document_id))
+
+
+@router.post("/documents/{document_id}/comments", operation_id="approval_comments_add",
+             response_model=Envelope[ApprovalCommentOut], status_code=201)
+async def add_comment(document_id: Id, body: ApprovalCommentIn, user: Employee, session: SessionDep,
+                      client: ClientDep) -> Envelope[ApprovalCommentOut]:
+    """Anyone who may read a submitted document may comment; the drafter and the current approvers are told."""
+    return ok(await comments.add(session, user.actor, document_id, body.content, client), "comment added")
+
+
+@router.delete("/documents/{document_id}/comments/{comment_id}", operation_id="approval_comments_delete",
+               response_model=Envelope[None])
+async def delete_comment(document_id: Id, comment_id: Id, user: Employee, session: SessionDep,
+                         client: ClientDep) -> Envelope[None]:
+    await comments.delete(session, user.actor, document_id, comment_id, client)
+    return ok(None, "comment deleted")
 
 
 @router.put("/documents/{document_id}", operation_id="approval_documents_update", response_model=Envelope[DocumentOut])

@@ -200,3 +200,16 @@ class DelegationOut(OutputModel):
 
 
 BoxName = Literal["drafts", "pending", "upcoming", "in-progress", "completed", "rejected", "reference", "received"]
+
+
+class ApprovalCommentIn(InputModel):
+    content: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class ApprovalCommentOut(OutputModel):
+    id: int
+    document_id: int
+    author_id: int
+    author_name: str | None = None
+    content: str
+    created_at: datetime

@@ -178,6 +178,10 @@ def test_rejection_then_resubmission_as_a_new_version(new_context, e2e_stack):
 
     lead = login(new_context(), "seojun.lee")
     open_document(lead, doc_id)
+    # A free comment (의견) before deciding: the drafter sees it next to the action comments.
+    lead.fill(tid("doc-comment-input"), "교육 일정표가 있나요?")
+    lead.click(tid("doc-comment-submit"))
+    lead.wait_for_selector(f'{tid("doc-comments")} >> text=교육 일정표가 있나요?', timeout=TIMEOUT)
     lead.wait_for_selector(tid("doc-action-reject"), timeout=TIMEOUT)
     lead.click(tid("doc-action-reject"))
     assert lead.is_disabled(tid("action-confirm"))  # a reason is required
@@ -187,6 +191,7 @@ def test_rejection_then_resubmission_as_a_new_version(new_context, e2e_stack):
 
     open_document(drafter, doc_id)
     wait_status(drafter, "rejected")
+    drafter.wait_for_selector(f'{tid("doc-comments")} >> text=교육 일정표가 있나요?', timeout=TIMEOUT)
     assert "비용 내역을 첨부해" in drafter.inner_text(tid("doc-comments"))
     screenshot(drafter, "approval-rejected")
     drafter.click(tid("doc-action-resubmit"))

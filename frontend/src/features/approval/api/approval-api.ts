@@ -13,6 +13,7 @@ export type LineIn = Schema<'LineIn'>;
 export type LineStepIn = Schema<'LineStepIn'>;
 export type LineOut = Schema<'LineOut'>;
 export type HistoryOut = Schema<'HistoryOut'>;
+export type ApprovalCommentOut = Schema<'ApprovalCommentOut'>;
 export type AttachmentOut = Schema<'portal__approval__schemas__AttachmentOut'>;
 export type ActionOut = Schema<'ActionOut'>;
 export type Delegation = Schema<'DelegationOut'>;
@@ -54,6 +55,7 @@ export const keys = {
   all: ['approval'] as const,
   templates: (all = false) => ['approval', 'templates', all] as const,
   document: (id: number) => ['approval', 'document', id] as const,
+  comments: (id: number) => ['approval', 'document', id, 'comments'] as const,
   counts: ['approval', 'box-counts'] as const,
   box: (box: string, page: number) => ['approval', 'box', box, page] as const,
   delegations: ['approval', 'delegations'] as const,
@@ -189,3 +191,28 @@ export const createTemplate = (body: TemplateIn) => unwrap<Template>(api.post('/
 export const updateTemplate = (id: number, body: TemplateUpdate) =>
   unwrap<Template>(api.put(`/approval/templates/${id}`, body));
 export const deactivateTemplate = (id: number) => unwrap<Template>(api.delete(`/approval/templates/${id}`));
+
+/** Free comments (의견); the comments given with actions come with the document's history. */
+export function useDocumentComments(id: number, enabled = true) {
+  return useQuery({
+    queryKey: keys.comments(id),
+    queryFn: () => unwrap<ApprovalCommentOut[]>(api.get(`/approval/documents/${id}/comments`)),
+    enabled: enabled && id > 0,
+  });
+}
+
+export function useAddComment(id: number) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (content: string) => unwrap<ApprovalCommentOut>(api.post(`/approval/documents/${id}/comments`, { content })),
+    onSuccess: () => void client.invalidateQueries({ queryKey: keys.comments(id) }),
+  });
+}
+
+export function useDeleteComment(id: number) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (commentId: number) => unwrap<null>(api.delete(`/approval/documents/${id}/comments/${commentId}`)),
+    onSuccess: () => void client.invalidateQueries({ queryKey: keys.comments(id) }),
+  });
+}

@@ -87,7 +87,7 @@ export function DocumentPage() {
             <Tabs
               size="small"
               items={[
-                { key: 'comments', label: `${t('doc.comments')} (${comments})`, children: <DocumentComments history={doc.history ?? []} /> },
+                { key: 'comments', label: `${t('doc.comments')} (${comments})`, children: <DocumentComments documentId={doc.id} history={doc.history ?? []} open={doc.status !== 'draft'} /> },
                 { key: 'history', label: t('doc.history'), children: <DocumentHistory history={doc.history ?? []} /> },
               ]}
             />
