@@ -274,6 +274,21 @@ def _readable_error_logs(caplog: pytest.LogCaptureFixture) -> None:
         logging_plugin.report_handler.setFormatter(JsonFormatter())
 
 
+@pytest.fixture(scope="session")
+def samba_dc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real Active Directory (Samba 4 AD DC, LDAP only, on 127.0.0.2) for the whole session; provisioned on
+    first use (installing the Debian packages when root), skipped with the package list otherwise."""
+    from tests.adsync.samba import SambaDC, SambaUnavailable
+
+    dc = SambaDC(Path(tmp_path_factory.mktemp("samba")))
+    try:
+        dc.provision()
+    except SambaUnavailable as exc:
+        pytest.skip(str(exc))
+    yield dc
+    dc.stop()
+
+
 @pytest.fixture
 def maildir(services: TestServices) -> Path:
     """The SMTP catcher's folder, emptied for this test (addresses repeat across tests)."""

@@ -1,27 +1,15 @@
-"""AD fixtures: one Samba AD DC per test session, reset to a fresh directory for every test module."""
+"""AD fixtures: the session's Samba AD DC (tests/conftest.py `samba_dc`), reset for every test module."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.adsync.directory_admin import DirectoryAdmin
-from tests.adsync.samba import ADMIN_DN, ADMIN_PASSWORD, BASE_DN, CERT_NAME, HOST, SambaDC, SambaUnavailable
-
-
-@pytest.fixture(scope="session")
-def samba_dc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SambaDC]:
-    dc = SambaDC(Path(tmp_path_factory.mktemp("samba")))
-    try:
-        dc.provision()
-    except SambaUnavailable as exc:
-        pytest.skip(str(exc))
-    yield dc
-    dc.stop()
+from tests.adsync.samba import ADMIN_DN, ADMIN_PASSWORD, BASE_DN, CERT_NAME, HOST, SambaDC
 
 
 @pytest.fixture(scope="module")

@@ -300,3 +300,48 @@ def test_switching_to_english(new_context, e2e_stack):
     page.reload()
     page.wait_for_selector(tid("document-page"), timeout=TIMEOUT)
     assert "Approval boxes" in page.inner_text(tid("document-page"))
+
+
+def test_admin_connects_active_directory_and_its_users_sign_in(new_context, e2e_stack, samba_dc):
+    """Issue 4's "done when", in the browser: configure, test, run; AD users appear and log in by bind."""
+    from tests.adsync.directory_admin import DirectoryAdmin
+    from tests.adsync.samba import ADMIN_DN, BASE_DN, CERT_NAME, HOST
+    from tests.adsync.samba import ADMIN_PASSWORD as AD_ADMIN_PASSWORD
+
+    samba_dc.reset()
+    directory = DirectoryAdmin.connect(ca=samba_dc.ca_certificate)
+    corp = directory.add_ou(f"OU=E2E Corp,{BASE_DN}")
+    team = directory.add_ou(f"OU=인사팀,{corp}")
+    directory.add_user("ad.jiyoon", team, display_name="한지윤", mail="ad.jiyoon@corp.example.com",
+                       title="과장", password="Ad-E2E-Pass-1")
+    directory.add_user("ad.taeho", team, display_name="윤태호", password="Ad-E2E-Pass-2")
+    directory.close()
+
+    admin = login(new_context(), "admin", ADMIN_PASSWORD)
+    admin.goto("/admin/adsync")
+    admin.wait_for_selector(tid("adsync-form"), timeout=TIMEOUT)
+    admin.fill(tid("adsync-server"), f"ldaps://{HOST}")
+    admin.fill(tid("adsync-bind-dn"), ADMIN_DN)
+    admin.fill(tid("adsync-bind-password"), AD_ADMIN_PASSWORD)
+    admin.fill(tid("adsync-base-dns"), corp)
+    admin.fill(tid("adsync-tls-name"), CERT_NAME)
+    admin.fill(tid("adsync-ca"), samba_dc.ca_certificate)
+    admin.click(tid("adsync-test"))
+    admin.wait_for_selector(f'{tid("adsync-test-result")}[data-ok="true"]', timeout=TIMEOUT)
+    admin.click(tid("adsync-save"))
+    admin.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"adsync-bind-password\"]')?.value", timeout=TIMEOUT)
+    assert AD_ADMIN_PASSWORD not in admin.content()  # the stored password never comes back to the page
+
+    admin.click(tid("adsync-run"))
+    admin.wait_for_selector(f'{tid("adsync-logs")} >> text=/완료|Completed/', timeout=60_000)
+    screenshot(admin, "admin-adsync", full_page=True)
+    admin.goto("/admin/users")
+    admin.fill(tid("user-search"), "ad.jiyoon")
+    admin.press(tid("user-search"), "Enter")
+    admin.wait_for_selector(tid("user-row-ad.jiyoon"), timeout=TIMEOUT)
+    assert "한지윤" in admin.inner_text(tid("user-row-ad.jiyoon"))
+
+    employee = login(new_context(), "ad.jiyoon", "Ad-E2E-Pass-1")
+    employee.wait_for_selector(tid("home-page"), timeout=TIMEOUT)
+    assert "한지윤" in employee.inner_text(tid("user-menu"))

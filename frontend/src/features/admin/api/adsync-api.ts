@@ -99,12 +99,13 @@ export function useADConfig() {
   return useQuery({ queryKey: adsyncKeys.config, queryFn: () => unwrap<ADConfigOut>(api.get('/ad-sync/config')) });
 }
 
-export function useADStatus() {
+/** `watch`: poll even while idle (just after "run now", before the run has opened its log row). */
+export function useADStatus(watch = false) {
   return useQuery({
     queryKey: adsyncKeys.status,
     queryFn: () => unwrap<ADSyncStatus>(api.get('/ad-sync/status')),
     // Poll while a sync runs, so its progress moves on screen.
-    refetchInterval: (q) => (q.state.data?.state === 'running' ? 2000 : false),
+    refetchInterval: (q) => (watch || q.state.data?.state === 'running' ? 2000 : false),
   });
 }
 

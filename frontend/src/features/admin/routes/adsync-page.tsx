@@ -3,7 +3,7 @@
 // progress while a sync runs, and the sync history.
 import { App, Button, Card, Checkbox, Col, Descriptions, Form, Input, InputNumber, Progress, Radio, Result, Row, Space, Spin, Switch, Table, Tag } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorState } from '@/components/error-state';
 import { PageHeader } from '@/components/page-header';
@@ -177,10 +177,10 @@ function ConfigForm({ config }: { config: ADConfigOut }) {
           <Form.Item name="user_filter" label={t('adsync.filter')} rules={[{ required: true }]}><Input /></Form.Item>
         </Col>
         <Col xs={24} md={12}>
-          <Form.Item name="tls_server_name" label={t('adsync.tlsName')}><Input /></Form.Item>
+          <Form.Item name="tls_server_name" label={t('adsync.tlsName')}><Input data-testid="adsync-tls-name" /></Form.Item>
         </Col>
         <Col xs={24} md={12}>
-          <Form.Item name="ca_certificate" label={t('adsync.ca')}><Input.TextArea rows={2} placeholder="-----BEGIN CERTIFICATE-----" /></Form.Item>
+          <Form.Item name="ca_certificate" label={t('adsync.ca')}><Input.TextArea rows={2} placeholder="-----BEGIN CERTIFICATE-----" data-testid="adsync-ca" /></Form.Item>
         </Col>
         <Col xs={24} md={12}>
           <Form.Item name="sync_schedule" label={t('adsync.schedule')} extra={t('adsync.scheduleHelp')}
@@ -235,14 +235,29 @@ function StatusCard() {
   const { t } = useTranslation('admin');
   const { message } = App.useApp();
   const qc = useQueryClient();
-  const status = useADStatus();
+  const [watching, setWatching] = useState(false);
+  const status = useADStatus(watching);
   const [mode, setMode] = useState<'incremental' | 'full'>('incremental');
   const [busy, setBusy] = useState(false);
   const s = status.data;
+  const lastId = s?.last_result?.id;
+  const [startedAfter, setStartedAfter] = useState<number | undefined>(undefined);
+  useEffect(() => {
+    // A run finished (a newer last result): refresh the history, and stop watching once ours is in.
+    void qc.invalidateQueries({ queryKey: ['admin', 'adsync', 'logs'] });
+    if (watching && lastId !== undefined && lastId !== startedAfter && s?.state !== 'running') setWatching(false);
+  }, [lastId]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    if (!watching) return undefined;
+    const stop = window.setTimeout(() => setWatching(false), 120_000);
+    return () => window.clearTimeout(stop);
+  }, [watching]);
   const onRun = async () => {
     setBusy(true);
     try {
+      setStartedAfter(lastId);
       await runAD(mode);
+      setWatching(true);
       message.success(t('adsync.started'));
       await qc.invalidateQueries({ queryKey: ['admin', 'adsync'] });
     } catch (e) {
@@ -315,8 +330,8 @@ function LogsCard() {
                 {t(`adsync.logStatus.${v}`, { defaultValue: v })}
               </Tag>
             ) },
-          { title: t('adsync.mode'), dataIndex: 'mode' },
-          { title: t('adsync.trigger'), dataIndex: 'trigger' },
+          { title: t('adsync.mode'), dataIndex: 'mode', render: (v: string) => (v === 'full' ? t('adsync.full') : t('adsync.incremental')) },
+          { title: t('adsync.trigger'), dataIndex: 'trigger', render: (v: string) => t(`adsync.triggers.${v}`, { defaultValue: v }) },
           { title: t('adsync.counts'), render: (_, r) => `${r.created_count} / ${r.updated_count} / ${r.deactivated_count} / ${r.error_count}` },
         ]}
       />
