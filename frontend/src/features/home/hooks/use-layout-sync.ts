@@ -3,8 +3,9 @@
 // server answers with the default layout.
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { fromServer, toLayoutIn, useLayoutStore } from '@/stores/layout-store';
+import { toLayoutIn, useLayoutStore } from '@/stores/layout-store';
 import { portalKeys, saveLayout, useLayoutQuery, type LayoutOut } from '../api/portal-api';
+import { loadLayout, storeHolds } from '../preload-home';
 
 export type SaveState = 'idle' | 'saving' | 'saved' | 'error';
 
@@ -13,19 +14,19 @@ export const SAVE_DELAY_MS = 500;
 export function useLayoutSync() {
   const client = useQueryClient();
   const query = useLayoutQuery();
-  const load = useLayoutStore((s) => s.load);
   const revision = useLayoutStore((s) => s.revision);
   const savedRevision = useLayoutStore((s) => s.savedRevision);
   const [saveState, setSaveState] = useState<SaveState>('idle');
   const [saveError, setSaveError] = useState<unknown>(null);
-  const loadedFrom = useRef<LayoutOut | null>(null);
+  // A layout preloaded into the store (preload-home.ts) is not loaded again: the grid renders at once.
+  const loadedFrom = useRef<LayoutOut | null>(query.data && storeHolds(query.data) ? query.data : null);
 
   useEffect(() => {
     if (query.data && loadedFrom.current !== query.data) {
       loadedFrom.current = query.data;
-      load(fromServer(query.data.items), query.data.is_default);
+      loadLayout(query.data);
     }
-  }, [query.data, load]);
+  }, [query.data]);
 
   const saveNow = useCallback(async () => {
     const state = useLayoutStore.getState();
@@ -57,7 +58,7 @@ export function useLayoutSync() {
       const fresh = await saveLayout({ items: [] });
       loadedFrom.current = fresh;
       client.setQueryData(portalKeys.layout, fresh);
-      useLayoutStore.getState().load(fromServer(fresh.items), fresh.is_default);
+      loadLayout(fresh);
       setSaveError(null);
       setSaveState('saved');
     } catch (error) {

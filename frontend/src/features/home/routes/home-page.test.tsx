@@ -1,9 +1,13 @@
-import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { MemoryRouter } from 'react-router-dom';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppProvider } from '@/app/provider';
+import { createQueryClient } from '@/lib/query-client';
 import { useAuthStore } from '@/stores/auth-store';
 import { useLayoutStore } from '@/stores/layout-store';
 import { FakeServer, fail, fakeToken, me, ok, type FakeReply } from '@/testing/fake-server';
 import { renderWithApp } from '@/testing/render';
+import { preloadHome } from '../preload-home';
 import { HomePage } from './home-page';
 
 const saved = {
@@ -14,6 +18,11 @@ const saved = {
   ],
   is_default: false,
   updated_at: '2025-01-01T00:00:00Z',
+};
+const pendingData = {
+  type: 'pending-approvals',
+  total: 1,
+  items: [{ id: 7, title: '휴가 신청', document_type: 'LEAVE', document_number: null, status: 'in_progress', current_step: 1, author_id: 2, author_name: '이영희', submitted_at: '2025-01-01T00:00:00Z' }],
 };
 const defaults = {
   items: [{ type: 'my-profile', x: 0, y: 0, w: 4, h: 3, visible: true, config: {} }],
@@ -37,11 +46,7 @@ describe('HomePage', () => {
         const body = req.body as { items: unknown[] };
         return ok(body.items.length ? { items: body.items, is_default: false, updated_at: '2025-01-02T00:00:00Z' } : defaults);
       })
-      .on('GET', '/portal/data/pending-approvals', ok({
-        type: 'pending-approvals',
-        total: 1,
-        items: [{ id: 7, title: '휴가 신청', document_type: 'LEAVE', document_number: null, status: 'in_progress', current_step: 1, author_id: 2, author_name: '이영희', submitted_at: '2025-01-01T00:00:00Z' }],
-      }))
+      .on('GET', '/portal/data/pending-approvals', ok(pendingData))
       .on('GET', '/portal/data/notices', () => noticesReply)
       .on('GET', '/portal/data/my-profile', ok({ type: 'my-profile', profile: me }));
   });
@@ -90,5 +95,35 @@ describe('HomePage', () => {
       fireEvent.click(screen.getByTestId('layout-save-retry'));
     });
     await waitFor(() => expect(screen.getByTestId('layout-status')).toHaveAttribute('data-state', 'saved'));
+  });
+
+  it('loads the visible portlets in one batch request, not one request per portlet', async () => {
+    server.on('GET', '/portal/data', ok({ 'pending-approvals': pendingData, notices: { type: 'notices', items: [] } }));
+    renderWithApp(<HomePage />);
+    expect(await within(await screen.findByTestId('portlet-pending-approvals')).findByText('휴가 신청')).toBeInTheDocument();
+    expect(await within(screen.getByTestId('portlet-notices')).findByText('공지사항이 없습니다')).toBeInTheDocument();
+    expect(server.calls('GET', '/portal/data').map((r) => r.params)).toEqual([{ types: 'pending-approvals,notices' }]);
+    expect(server.calls('GET', '/portal/data/pending-approvals')).toHaveLength(0);
+    expect(server.calls('GET', '/portal/data/notices')).toHaveLength(0);
+  });
+
+  it('renders a preloaded home page with its grid and data at once, without skeletons', async () => {
+    server.on('GET', '/portal/data', ok({ 'pending-approvals': pendingData, notices: { type: 'notices', items: [] } }));
+    const client = createQueryClient();
+    await preloadHome(client);
+    await waitFor(() => expect(client.getQueryData(['portal', 'data', 'notices'])).toBeDefined());
+    render(
+      <AppProvider client={client}>
+        <MemoryRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+          <HomePage />
+        </MemoryRouter>
+      </AppProvider>,
+    );
+    // The very first render: no page skeleton, no portlet skeleton, the data already there.
+    expect(within(screen.getByTestId('portlet-pending-approvals')).getByText('휴가 신청')).toBeInTheDocument();
+    expect(screen.getByTestId('portlet-body-notices')).toBeInTheDocument();
+    expect(document.querySelector('[data-testid^="portlet-skeleton-"]')).toBeNull();
+    expect(server.calls('GET', '/portal/layout')).toHaveLength(1);
+    expect(server.requests.filter((r) => r.url.startsWith('/portal/data/'))).toHaveLength(0);
   });
 });
