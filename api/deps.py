@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -73,48 +73,121 @@ class CurrentUser:
         return self.actor.id
 
 
+def _claims(state: AppState, credentials: HTTPAuthorizationCredentials | None) -> AccessClaims:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("authentication required", code="AUTH_REQUIRED", headers={"WWW-Authenticate": "Bearer"})
+    return verify_token(state, credentials.credentials)
+
+
 async def get_current_user(
     state: StateDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> CurrentUser:
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthorized("authentication required", code="AUTH_REQUIRED", headers={"WWW-Authenticate": "Bearer"})
-    return await authenticate(state, credentials.credentials)
+    return (await current_user(state, _claims(state, credentials)))[0]
 
 
-async def authenticate(state: AppState, token: str) -> CurrentUser:
-    """Signature, algorithm, expiry, logout denylist, account still active and token version current."""
+async def get_token(
+    state: StateDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> AccessClaims:
+    """The bearer token's claims, with its signature, algorithm and expiry checked, but not yet whether it was
+    revoked: a route that takes these calls `current_user` itself (to read its cache entry in the same round
+    trip) before it does anything else."""
+    return _claims(state, credentials)
+
+
+TokenDep = Annotated[AccessClaims, Depends(get_token)]
+
+
+def verify_token(state: AppState, token: str) -> AccessClaims:
+    """Signature, algorithm and expiry, checked once per token and process (`VerifiedTokens`)."""
     claims = state.verified_tokens.get(token)
     if claims is None:
         claims = decode_access_token(state.settings, token)
         state.verified_tokens.put(token, claims)
+    return claims
+
+
+async def authenticate(state: AppState, token: str) -> CurrentUser:
+    """Signature, algorithm, expiry, logout denylist, account still active and token version current."""
+    return (await current_user(state, verify_token(state, token)))[0]
+
+
+async def current_user(
+    state: AppState, claims: AccessClaims, also: Sequence[str] = ()
+) -> tuple[CurrentUser, list[Any] | None]:
+    """The user of verified `claims`, after the checks that can change while a token lives: not on the logout
+    denylist, account still active, token version current. One Redis round trip (`MGET`) reads the denylist
+    and the cached user view, plus the keys in `also`, whose values come back second (a route's cache entry,
+    so that a cache hit costs no second round trip); None instead of them when Redis could not be read."""
     cache = users.user_cache(state.redis, state.settings)
-    denied, cached = False, None
-    try:  # one round trip for both the logout denylist and the cached user view
-        denied_raw, cached_raw = await state.redis.mget(f"at-deny:{claims.jti}", cache.key(claims.user_id))
+    denied, cached_raw = False, None
+    extra: list[Any] | None = None
+    try:
+        denied_raw, cached_raw, *extra = await state.redis.mget(f"at-deny:{claims.jti}", cache.key(claims.user_id),
+                                                                 *also)
         denied = denied_raw is not None
-        cached = None if cached_raw is None else json.loads(cached_raw)
     except (RedisError, OSError):
         pass  # Redis down: fall back to the database, slower but correct for everything but the denylist
     if denied:
         raise Unauthorized("token has been revoked", code="TOKEN_REVOKED")
-    view = cached
+    view = _views.get(claims.user_id, cached_raw) if cached_raw is not None else None
     if view is None:
-        async with state.sessions() as session:
-            view = await users.load_view(session, claims.user_id)
-        if view is not None:
-            await cache.set(claims.user_id, view)
-    if view is None or not view["is_active"] or view["token_version"] != claims.token_version:
+        loaded = None if cached_raw is None else json.loads(cached_raw)
+        if loaded is None:
+            async with state.sessions() as session:
+                loaded = await users.load_view(session, claims.user_id)
+            if loaded is not None:
+                await cache.set(claims.user_id, loaded)
+        view = None if loaded is None else _views.put(claims.user_id, cached_raw, _UserView.of(claims.user_id, loaded))
+    if view is None or not view.is_active or view.token_version != claims.token_version:
         raise Unauthorized("token is no longer valid", code="TOKEN_REVOKED")
-    profile = view["profile"]
-    actor = Actor(
-        id=claims.user_id,
-        username=profile["username"],
-        roles=frozenset(profile.get("roles", [])),
-        permissions=frozenset(view["permissions"]),
-        department_id=profile.get("department_id"),
-    )
-    return CurrentUser(actor=actor, claims=claims, profile=profile)
+    return CurrentUser(actor=view.actor, claims=claims, profile=dict(view.profile)), extra
+
+
+@dataclass(frozen=True)
+class _UserView:
+    """The cached user view (`users.load_view`), parsed."""
+
+    actor: Actor
+    profile: dict[str, Any]
+    token_version: int
+    is_active: bool
+
+    @classmethod
+    def of(cls, user_id: int, view: dict[str, Any]) -> _UserView:
+        profile = view["profile"]
+        actor = Actor(
+            id=user_id,
+            username=profile["username"],
+            roles=frozenset(profile.get("roles", [])),
+            permissions=frozenset(view["permissions"]),
+            department_id=profile.get("department_id"),
+        )
+        return cls(actor=actor, profile=profile, token_version=view["token_version"], is_active=view["is_active"])
+
+
+class _ParsedViews:
+    """The last parsed user views by user and exact cached bytes, so a busy user's view is parsed once rather
+    than on every request. Only the parsing is skipped: the bytes are still read from Redis on every request and
+    every check runs on them, and a changed view (token version, deactivation, roles) is different bytes."""
+
+    def __init__(self, capacity: int = 2048) -> None:
+        self.capacity = capacity
+        self._items: dict[tuple[int, bytes | str], _UserView] = {}
+
+    def get(self, user_id: int, raw: bytes | str) -> _UserView | None:
+        return self._items.get((user_id, raw))
+
+    def put(self, user_id: int, raw: bytes | str | None, view: _UserView) -> _UserView:
+        if raw is not None:
+            if len(self._items) >= self.capacity:
+                del self._items[next(iter(self._items))]  # the oldest entry
+            self._items[(user_id, raw)] = view
+        return view
+
+
+_views = _ParsedViews()
 
 
 CurrentUserDep = Annotated[CurrentUser, Depends(get_current_user)]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import time
-import uuid
 from datetime import UTC, datetime
 
 from starlette.exceptions import HTTPException
@@ -34,7 +34,7 @@ class RequestContextMiddleware:
             return
         headers = dict(scope["headers"])
         supplied = headers.get(b"x-request-id", b"").decode("latin-1")
-        request_id = supplied if _VALID_ID.match(supplied) else uuid.uuid4().hex
+        request_id = supplied if supplied and _VALID_ID.match(supplied) else os.urandom(16).hex()
         token = request_id_var.set(request_id)
         start = time.perf_counter()
         status = 500
@@ -79,11 +79,12 @@ class RequestContextMiddleware:
                     "code": "INTERNAL_ERROR", "message": "internal error", "details": {"request_id": request_id}
                 })
         finally:
-            log.info(
-                "request",
-                extra={"request_id": request_id, "method": scope["method"], "path": scope["path"], "status": status,
-                       "duration_ms": round((time.perf_counter() - start) * 1000, 2)},
-            )
+            if log.isEnabledFor(logging.INFO):
+                log.info(
+                    "request",
+                    extra={"request_id": request_id, "method": scope["method"], "path": scope["path"],
+                           "status": status, "duration_ms": round((time.perf_counter() - start) * 1000, 2)},
+                )
             request_id_var.reset(token)
 
     @staticmethod

@@ -264,10 +264,10 @@ class _Capture:
     """Stands in for the AsyncSession the service gets: records each statement it builds, returns no rows."""
 
     def __init__(self) -> None:
-        self.statements: list[Any] = []
+        self.statements: list[tuple[Any, dict[str, Any] | None]] = []
 
-    async def execute(self, statement: Any, *args: Any, **kwargs: Any) -> _NoRows:
-        self.statements.append(statement)
+    async def execute(self, statement: Any, parameters: dict[str, Any] | None = None, /) -> _NoRows:
+        self.statements.append((statement, parameters))
         return _NoRows()
 
 
@@ -316,20 +316,21 @@ class RawFloor:
             else:
                 await service.employees(session, q, limit=SEARCH_LIMIT, offset=0, department_id=None,
                                         include_inactive=False)
-            out.append([self._compile(s) for s in session.statements])
+            out.append([self._compile(s, p) for s, p in session.statements])
         return out
 
-    def _compile(self, statement: Any) -> Statement:
+    def _compile(self, statement: Any, parameters: dict[str, Any] | None) -> Statement:
+        """`parameters`: the values of the statement's bind parameters, as the service passes them to execute."""
         key = statement._generate_cache_key()
         compiled = self.compiled.get(key.key)
         if compiled is None:
             compiled = statement.compile(dialect=self.dialect, cache_key=key)
             self.compiled[key.key] = compiled
             direct = statement.compile(dialect=self.dialect)
-            params = compiled.construct_params(extracted_parameters=key.bindparams)
-            if (compiled.string, params) != (direct.string, direct.params):  # the shortcut must be exact
+            params = compiled.construct_params(parameters, extracted_parameters=key.bindparams)
+            if (compiled.string, params) != (direct.string, direct.construct_params(parameters)):  # must be exact
                 raise BenchError("cached compilation differs from a direct one")
-        return compiled.string, compiled.construct_params(extracted_parameters=key.bindparams)
+        return compiled.string, compiled.construct_params(parameters, extracted_parameters=key.bindparams)
 
     def run(self, requests: Sequence[Sequence[Statement]], seconds: float, *, concurrency: int | None = None,
             limit: int | None = None) -> Sample:

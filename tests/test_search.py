@@ -134,3 +134,74 @@ async def test_a_cache_hit_sends_the_same_body_with_a_fresh_timestamp(client, pe
     assert [u["name"] for u in second.json()["data"]] == ["김캐시", "김민지"]
     assert second.json()["success"] is True and second.json()["timestamp"] >= first.json()["timestamp"]
     assert set(second.json()["data"][0]) == set(first.json()["data"][0])
+
+
+async def test_a_cached_result_is_never_sent_to_a_revoked_token_or_an_inactive_user(client, people, make_user,
+                                                                                       admin_headers):
+    # The routes read the revocation state and their cache entry in one round trip: the checks still decide.
+    leaving, staying = await make_user(name="퇴사자"), await make_user(name="재직자")
+    for who in (leaving, staying):
+        assert await names(client, who["headers"], AUTO, "김민") == ["김민수", "김민지"]  # cached now
+        assert await names(client, who["headers"], EMP, "김민") == ["김민수", "김민지"]
+    assert (await client.post("/api/v1/auth/logout", json={}, headers=staying["headers"])).status_code == 200
+    await client.delete(f"/api/v1/admin/users/{leaving['id']}", headers=admin_headers)
+    for who, code in ((staying, "TOKEN_REVOKED"), (leaving, "TOKEN_REVOKED")):
+        for url in (AUTO, EMP):
+            r = await client.get(url, params={"q": "김민"}, headers=who["headers"])
+            assert r.status_code == 401 and r.json()["error"]["code"] == code, (url, r.text)
+    r = await client.get(AUTO, params={"q": "김민"}, headers={"Authorization": "Bearer not-a-token"})
+    assert r.status_code == 401 and r.json()["error"]["code"] == "INVALID_TOKEN"
+
+
+async def test_statements_are_built_once_per_shape_and_hit_the_compiled_cache(client, people, app):
+    from sqlalchemy import event
+
+    from portal.search import service
+
+    # The type-ahead has two shapes (초성 or not), the search one per combination of its options.
+    assert service.autocomplete_query("김민", limit=8) is service.autocomplete_query("이수", limit=3)
+    assert service.autocomplete_query("ㄱㅁ", limit=8) is not service.autocomplete_query("김민", limit=8)
+    shape = service.search_shape("민수", department_id=None, include_inactive=False)
+    assert shape == service.search_shape("김철", department_id=None, include_inactive=False)
+    assert service.search_statements(shape) is service.search_statements(shape)
+    assert service.search_shape("5678", department_id=None, include_inactive=False).phone
+    assert not service.search_shape("김", department_id=None, include_inactive=False).bigrams
+
+    _, h, _ = people
+    outcomes: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
+        if ") AS top " in statement or ") AS hits " in statement:  # the search statements only
+            outcomes.append(str(context.cache_hit))
+
+    engine = app.state.gw.engine.sync_engine
+    event.listen(engine, "after_cursor_execute", record)
+    try:
+        for q in ("김민", "이수", "박민", "ㄱㅁ", "ㅇㅅ"):  # distinct queries: each misses the result cache
+            await names(client, h, AUTO, q)
+        for q in ("민수", "민지", "수민", "5678", "0001"):
+            await names(client, h, EMP, q)
+    finally:
+        event.remove(engine, "after_cursor_execute", record)
+    # Each engine compiles a shape on its first use only (this test's app has a new engine): 김민, ㄱㅁ, 민수 and
+    # 5678 are new shapes, the other six reuse a compiled statement.
+    compiled = [i for i, outcome in enumerate(outcomes) if not outcome.endswith("CACHE_HIT")]
+    assert len(outcomes) == 10 and compiled == [0, 3, 5, 8], outcomes
+
+
+async def test_search_answers_from_the_database_while_redis_is_down(services, database, client, people):
+    import httpx
+
+    from api.main import create_app
+    from portal.devstack.services import free_port
+    from tests.conftest import ADMIN_PASSWORD, bearer, login, make_settings
+
+    tokens = await login(client, "admin", ADMIN_PASSWORD)  # issued while Redis was up
+    app = create_app(make_settings(services, database, redis_url=f"redis://127.0.0.1:{free_port()}/0"))
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+            h = bearer(tokens["access_token"])
+            for _ in range(2):  # nothing is cached, nothing is stored: both times from the database
+                assert await names(http, h, AUTO, "ㄱㅁ") == ["김민수", "김민지"]
+                assert await names(http, h, EMP, "5678") == ["김민수", "박민수"]
+            assert await names(http, h, EMP, "ㅂㅁㅅ", include_inactive="true") == ["박민수"]

@@ -73,16 +73,18 @@ async def get_many(redis: Redis, lookups: Sequence[tuple[BytesCache, str]]) -> l
         raw = await redis.mget(*versions, *(key for _, key in lookups))
     except (RedisError, OSError):
         return [Lookup(None, None) for _ in lookups]
-    current = {name: int(value or 0) for name, value in zip(versions, raw, strict=False)}
-    out = []
-    for (cache, _), entry in zip(lookups, raw[len(versions):], strict=True):
-        version = current[cache.version_key]
-        if isinstance(entry, str):  # a client built with decode_responses
-            entry = entry.encode()
-        prefix = b"%d:" % version
-        fresh = entry is not None and entry.startswith(prefix)
-        out.append(Lookup(entry[len(prefix):] if entry is not None and fresh else None, version))
-    return out
+    current = dict(zip(versions, raw, strict=False))
+    return [read(current[cache.version_key], entry) for (cache, _), entry in zip(lookups, raw[len(versions):],
+                                                                                 strict=True)]
+
+
+def read(version: bytes | str | None, entry: bytes | str | None) -> Lookup:
+    """A lookup from the values of a scope's version key and of the entry, read together (`MGET`)."""
+    current = int(version or 0)
+    if isinstance(entry, str):  # a client built with decode_responses
+        entry = entry.encode()
+    prefix = b"%d:" % current
+    return Lookup(entry[len(prefix):] if entry is not None and entry.startswith(prefix) else None, current)
 
 
 def envelope_head(data: Any, **fields: Any) -> bytes:

@@ -4,10 +4,11 @@ which arm); results cached in Redis for 5 minutes as ready-to-send JSON."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from redis.asyncio import Redis
-from sqlalchemy import Select, any_, case, func, literal_column, or_, select, union
+from sqlalchemy import Integer, Select, Text, any_, bindparam, case, func, literal_column, or_, select, union
 from sqlalchemy.sql.elements import ColumnElement
 
 from portal.common.schemas import OutputModel
@@ -43,7 +44,7 @@ HIT_FIELDS: tuple[str, ...] = tuple(EmployeeHit.model_fields)
 class Executor(Protocol):
     """An AsyncConnection or an AsyncSession: the search only runs Core statements."""
 
-    async def execute(self, statement: Any, /) -> Any: ...
+    async def execute(self, statement: Any, parameters: dict[str, Any], /) -> Any: ...
 
 
 def is_chosung(q: str) -> bool:
@@ -57,6 +58,67 @@ def user_bigrams() -> ColumnElement[Any]:
     so `user_bigrams() @> gw_bigrams(q)` narrows the candidates through the index before the exact ILIKE."""
     return func.gw_user_bigrams(User.name, User.name_en, User.username, User.email, User.position, User.job_title,
                                 User.name_chosung)
+
+
+# --- statements -----------------------------------------------------------------------------------------
+#
+# Each statement shape is built once, with bind parameters, and kept for the life of the process. A kept
+# statement memoises its cache key, so executing it again is a hit in the engine's compiled cache: no
+# statement building, no cache-key walk and no compilation per request (building the employee search took
+# about 5 ms of CPU per request, the type-ahead about 1.3 ms). Per request only the parameters are made.
+
+_Q = bindparam("q", type_=Text)                      # the query as typed (stripped)
+_Q_LOWER = bindparam("q_lower", type_=Text)          # lower-cased, for the English name
+_CONTAINS = bindparam("contains", type_=Text)        # %q% (LIKE-escaped)
+_PREFIX = bindparam("prefix", type_=Text)            # q% (LIKE-escaped)
+_LOWER_PREFIX = bindparam("lower_prefix", type_=Text)
+_INITIALS = bindparam("initials", type_=Text)        # 초성 without spaces
+_INITIALS_CONTAINS = bindparam("initials_contains", type_=Text)
+_INITIALS_PREFIX = bindparam("initials_prefix", type_=Text)
+_PHONE_TAIL = bindparam("phone_tail", type_=Text)    # %digits
+_DEPARTMENT = bindparam("department_id", type_=Integer)
+_LIMIT = bindparam("limit", type_=Integer)
+_OFFSET = bindparam("offset", type_=Integer)
+
+
+@dataclass(frozen=True)
+class SearchShape:
+    """What changes the SQL text of an employee search (the rest are parameter values)."""
+
+    chosung: bool
+    bigrams: bool          # two or more characters (initials): the bigram index can narrow the candidates
+    phone: bool            # four or more digits and nothing but a phone number: the phone-tail arm
+    department: bool       # restricted to one department
+    include_inactive: bool
+
+
+def search_shape(q: str, *, department_id: int | None, include_inactive: bool) -> SearchShape:
+    q = q.strip()
+    chosung = is_chosung(q)
+    digits = _digits(q)
+    return SearchShape(
+        chosung=chosung,
+        bigrams=len(q.replace(" ", "") if chosung else q) >= 2,
+        phone=not chosung and len(digits) >= 4 and len(digits) >= len(q.replace("-", "").replace(" ", "")),
+        department=department_id is not None,
+        include_inactive=include_inactive,
+    )
+
+
+def search_params(q: str, *, department_id: int | None, limit: int, offset: int) -> dict[str, Any]:
+    """The bind parameters of every employee search shape (a shape uses some of them)."""
+    q = q.strip()
+    escaped, initials = escape_like(q), q.replace(" ", "")
+    return {
+        "q": q, "q_lower": q.lower(), "contains": f"%{escaped}%", "prefix": f"{escaped}%",
+        "initials": initials, "initials_contains": f"%{escape_like(initials)}%",
+        "initials_prefix": f"{escape_like(initials)}%", "phone_tail": f"%{_digits(q)}",
+        "department_id": department_id, "limit": limit, "offset": offset,
+    }
+
+
+def _digits(q: str) -> str:
+    return "".join(ch for ch in q if ch.isdigit())
 
 
 def _user_columns(*extra: ColumnElement[Any]) -> Select[Any]:
@@ -76,56 +138,79 @@ def _with_department(hits: Any, *extra: ColumnElement[Any]) -> Select[Any]:
     return stmt
 
 
-def _arms(q: str) -> tuple[list[ColumnElement[bool]], ColumnElement[Any]]:
+def _arms(shape: SearchShape) -> tuple[list[ColumnElement[bool]], ColumnElement[Any]]:
     """The match as a list of conditions (any of them matches) and the rank (lower first). Each condition is
     served by an index of its own. They are separate SELECTs under a UNION rather than one OR, so that each
     is answered by its index alone: under an OR PostgreSQL re-evaluates the whole condition, bigram
     function included, on every row it fetches (about 8 ms instead of 1 ms for `민준`)."""
-    pattern, prefix = f"%{escape_like(q)}%", f"{escape_like(q)}%"
-    if is_chosung(q):
-        initials = q.replace(" ", "")
+    if shape.chosung:
         # Two initials have no trigram: the bigram index carries the 초성 column too.
-        match: ColumnElement[bool] = User.name_chosung.like(f"%{escape_like(initials)}%", escape="\\")
-        if len(initials) >= 2:
-            match = user_bigrams().op("@>")(func.gw_bigrams(initials)) & match
-        return [match], case((User.name_chosung.like(f"{escape_like(initials)}%", escape="\\"), 1), else_=2)
+        match: ColumnElement[bool] = User.name_chosung.like(_INITIALS_CONTAINS, escape="\\")
+        if shape.bigrams:
+            match = user_bigrams().op("@>")(func.gw_bigrams(_INITIALS)) & match
+        return [match], case((User.name_chosung.like(_INITIALS_PREFIX, escape="\\"), 1), else_=2)
     own_text = or_(
-        User.name.ilike(pattern, escape="\\"), User.name_en.ilike(pattern, escape="\\"),
-        User.username.ilike(prefix, escape="\\"), User.email.ilike(prefix, escape="\\"),
-        User.position.ilike(pattern, escape="\\"), User.job_title.ilike(pattern, escape="\\"),
+        User.name.ilike(_CONTAINS, escape="\\"), User.name_en.ilike(_CONTAINS, escape="\\"),
+        User.username.ilike(_PREFIX, escape="\\"), User.email.ilike(_PREFIX, escape="\\"),
+        User.position.ilike(_CONTAINS, escape="\\"), User.job_title.ilike(_CONTAINS, escape="\\"),
     )
-    if len(q) >= 2:  # one character has no bigram: that search reads the table (it matches thousands anyway)
-        own_text = user_bigrams().op("@>")(func.gw_bigrams(q)) & own_text
+    if shape.bigrams:  # one character has no bigram: that search reads the table (it matches thousands anyway)
+        own_text = user_bigrams().op("@>")(func.gw_bigrams(_Q)) & own_text
     # The department arm as an id list, not a join condition: it then uses ix_users_department_id.
-    departments = select(Department.id).where(Department.name.ilike(pattern, escape="\\")).scalar_subquery()
+    departments = select(Department.id).where(Department.name.ilike(_CONTAINS, escape="\\")).scalar_subquery()
     conditions: list[ColumnElement[bool]] = [
-        own_text, User.employee_number == q, User.department_id == any_(func.array(departments)),
+        own_text, User.employee_number == _Q, User.department_id == any_(func.array(departments)),
     ]
-    digits = "".join(ch for ch in q if ch.isdigit())
-    if len(digits) >= 4 and len(digits) >= len(q.replace("-", "").replace(" ", "")):
-        conditions.append(User.phone_digits.like(f"%{digits}"))
+    if shape.phone:
+        conditions.append(User.phone_digits.like(_PHONE_TAIL))
     rank = case(
-        (User.name == q, 0), (User.name.ilike(prefix, escape="\\"), 1),
-        (func.lower(User.name_en) == q.lower(), 1), (User.name.ilike(pattern, escape="\\"), 2),
-        (User.name_en.ilike(prefix, escape="\\"), 3), (User.email.ilike(prefix, escape="\\"), 3),
+        (User.name == _Q, 0), (User.name.ilike(_PREFIX, escape="\\"), 1),
+        (func.lower(User.name_en) == _Q_LOWER, 1), (User.name.ilike(_CONTAINS, escape="\\"), 2),
+        (User.name_en.ilike(_PREFIX, escape="\\"), 3), (User.email.ilike(_PREFIX, escape="\\"), 3),
         else_=4,
     )
     return conditions, rank
 
 
-def employee_query(q: str, *, department_id: int | None, include_inactive: bool) -> Select[Any]:
-    """Matching employees with their `rank` and, in the same pass, `total` (count(*) OVER ())."""
-    conditions, rank = _arms(q.strip())
+def _employee_query(shape: SearchShape) -> Select[Any]:
+    conditions, rank = _arms(shape)
     arms = []
     for condition in conditions:
         arm = _user_columns(rank.label("rank")).where(condition)
-        if not include_inactive:
+        if not shape.include_inactive:
             arm = arm.where(User.is_active.is_(True))
-        if department_id is not None:
-            arm = arm.where(User.department_id == department_id)
+        if shape.department:
+            arm = arm.where(User.department_id == _DEPARTMENT)
         arms.append(arm)
     hits = (union(*arms) if len(arms) > 1 else arms[0]).subquery("hits")
     return _with_department(hits, hits.c.rank, func.count().over().label("total"))
+
+
+@dataclass(frozen=True)
+class SearchStatements:
+    page: Select[Any]   # one page, ordered, with `rank` and `total` (count(*) OVER ())
+    count: Select[Any]  # the number of all hits, for a page past the end
+
+
+_search_statements: dict[SearchShape, SearchStatements] = {}
+
+
+def search_statements(shape: SearchShape) -> SearchStatements:
+    """The statements of one shape, built on first use and then kept (there are a few dozen shapes at most)."""
+    found = _search_statements.get(shape)
+    if found is None:
+        base = _employee_query(shape)
+        page = base.order_by(literal_column("rank"), literal_column("name"), literal_column("id"))
+        found = SearchStatements(page=page.limit(_LIMIT).offset(_OFFSET),
+                                 count=select(func.count()).select_from(base.subquery()))
+        _search_statements[shape] = found
+    return found
+
+
+def employee_query(q: str, *, department_id: int | None, include_inactive: bool) -> Select[Any]:
+    """Matching employees with their `rank` and, in the same pass, `total` (count(*) OVER ()); the statement
+    takes the bind parameters of `search_params`."""
+    return _employee_query(search_shape(q, department_id=department_id, include_inactive=include_inactive))
 
 
 async def employees(
@@ -133,36 +218,50 @@ async def employees(
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of hits (plain dicts with the `EmployeeHit` fields) and the number of all hits, in one
     statement; a second (count only) only when the page is past the end."""
-    base = employee_query(q, department_id=department_id, include_inactive=include_inactive)
-    ordered = base.order_by(literal_column("rank"), literal_column("name"), literal_column("id"))
-    rows = (await session.execute(ordered.limit(limit).offset(offset))).mappings().all()
+    statements = search_statements(search_shape(q, department_id=department_id, include_inactive=include_inactive))
+    params = search_params(q, department_id=department_id, limit=limit, offset=offset)
+    rows = (await session.execute(statements.page, params)).all()
     if rows:
-        return [{f: row[f] for f in HIT_FIELDS} for row in rows], int(rows[0]["total"])
+        return [dict(zip(HIT_FIELDS, row, strict=False)) for row in rows], int(rows[0][-1])
     if offset == 0:
         return [], 0
-    return [], int((await session.execute(select(func.count()).select_from(base.subquery()))).scalar_one())
+    return [], int((await session.execute(statements.count, params)).scalar_one())
+
+
+def _autocomplete_query(chosung: bool) -> Select[Any]:
+    match: ColumnElement[bool]
+    if chosung:
+        match = User.name_chosung.like(_INITIALS_PREFIX, escape="\\")
+    else:
+        # Three prefix arms, three b-tree indexes (text_pattern_ops: the database collation is not "C").
+        match = or_(User.name.like(_PREFIX, escape="\\"),
+                    func.lower(User.name_en).like(_LOWER_PREFIX, escape="\\"),
+                    User.username.like(_LOWER_PREFIX, escape="\\"))
+    order = (func.length(User.name), User.name, User.id)
+    top = _user_columns().where(match, User.is_active.is_(True)).order_by(*order).limit(_LIMIT).subquery("top")
+    return _with_department(top).order_by(func.length(top.c.name), top.c.name, top.c.id)
+
+
+_AUTOCOMPLETE = {False: _autocomplete_query(False), True: _autocomplete_query(True)}
+
+
+def autocomplete_params(q: str, *, limit: int) -> dict[str, Any]:
+    q = q.strip()
+    if is_chosung(q):
+        return {"initials_prefix": f"{escape_like(q.replace(' ', ''))}%", "limit": limit}
+    return {"prefix": f"{escape_like(q)}%", "lower_prefix": f"{escape_like(q.lower())}%", "limit": limit}
 
 
 def autocomplete_query(q: str, *, limit: int) -> Select[Any]:
-    q = q.strip()
-    match: ColumnElement[bool]
-    if is_chosung(q):
-        match = User.name_chosung.like(f"{escape_like(q.replace(' ', ''))}%", escape="\\")
-    else:
-        lowered = f"{escape_like(q.lower())}%"
-        # Three prefix arms, three b-tree indexes (text_pattern_ops: the database collation is not "C").
-        match = or_(User.name.like(f"{escape_like(q)}%", escape="\\"),
-                    func.lower(User.name_en).like(lowered, escape="\\"),
-                    User.username.like(lowered, escape="\\"))
-    order = (func.length(User.name), User.name, User.id)
-    top = _user_columns().where(match, User.is_active.is_(True)).order_by(*order).limit(limit).subquery("top")
-    return _with_department(top).order_by(func.length(top.c.name), top.c.name, top.c.id)
+    """The kept statement for `q` (it takes the bind parameters of `autocomplete_params`)."""
+    return _AUTOCOMPLETE[is_chosung(q.strip())]
 
 
 async def autocomplete(session: Executor, q: str, *, limit: int) -> list[dict[str, Any]]:
     """Prefix matches only (name, 초성, English name, username), active users, best first."""
-    rows = (await session.execute(autocomplete_query(q, limit=limit))).mappings().all()
-    return [dict(row) for row in rows]
+    statement = _AUTOCOMPLETE[is_chosung(q.strip())]
+    rows = (await session.execute(statement, autocomplete_params(q, limit=limit))).all()
+    return [dict(zip(HIT_FIELDS, row, strict=True)) for row in rows]
 
 
 # --- cache ----------------------------------------------------------------------------------------------
