@@ -86,8 +86,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
 
     v1 = APIRouter(prefix=API_PREFIX)
-    for module in (health, auth, users, admin, admin_approval, approval, email_actions, notifications, search, board,
-                   portal, admin_system, adsync):
+    # Starlette matches routes in order: the busiest (search type-ahead, /users/me, portal, approval lists)
+    # come first, so a request does not walk past every admin route before it is matched.
+    for module in (search, users, portal, auth, approval, notifications, board, health, email_actions, admin,
+                   admin_approval, admin_system, adsync):
         v1.include_router(module.router)
     app.include_router(v1)
     dev_outbox.mount(app, settings)
