@@ -44,7 +44,7 @@ interface Values {
 export function toValues(c: ADConfigOut): Values {
   return {
     server_url: c.server_url ?? '',
-    port: c.port,
+    port: c.port ?? null,
     transport: c.use_starttls ? 'starttls' : 'ldaps',
     ca_certificate: c.ca_certificate ?? '',
     tls_server_name: c.tls_server_name ?? '',
