@@ -379,7 +379,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if dc is not None:
             dc.stop()
-            (Path(tempfile.gettempdir()) / f"groupware-test-samba-{HOST}.pid").unlink(missing_ok=True)  # SambaDC's
         runner.close()
         shutil.rmtree(root, ignore_errors=True)
 

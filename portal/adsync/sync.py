@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
 from ldap3 import Connection
-from ldap3.utils.conv import escape_filter_chars
 from sqlalchemy import Table, Text, any_, bindparam, delete, insert, literal, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.exc import IntegrityError
@@ -118,6 +117,7 @@ class _Run:
     departments: dict[str, int] = field(default_factory=dict)  # normalized OU DN -> department id
     seen: set[str] = field(default_factory=set)
     managers: dict[str, str] = field(default_factory=dict)  # user guid -> manager DN
+    by_dn: dict[str, int] | None = None  # normalized DN -> user id of every AD account, once users are applied
     outcome: SyncOutcome = field(default_factory=lambda: SyncOutcome(Counts()))
 
 
@@ -428,12 +428,19 @@ class Syncer:
                 taken[("employee_number", number.lower())] = user_id
         return taken
 
+    async def _users_by_dn(self, run: _Run) -> dict[str, int]:
+        """Every AD account by DN (managers and group members are DNs); read once per run, after the users."""
+        if run.by_dn is None:
+            async with self.sessions() as session:
+                run.by_dn = {normalize_dn(dn): uid for uid, dn in (await session.execute(
+                    select(User.id, User.ad_dn).where(User.auth_source == AuthSource.ad))).all() if dn}
+        return run.by_dn
+
     async def _apply_managers(self, run: _Run) -> None:
         if not run.managers:
             return
+        by_dn = await self._users_by_dn(run)
         async with self.sessions() as session:
-            by_dn = {normalize_dn(dn): uid for uid, dn in (await session.execute(
-                select(User.id, User.ad_dn).where(User.auth_source == AuthSource.ad))).all() if dn}
             by_guid = dict((await session.execute(select(User.ad_object_guid, User.id).where(
                 User.ad_object_guid == _any(list(run.managers))))).all())
             rows = [{"_id": by_guid[guid], "manager_id": by_dn.get(normalize_dn(dn))}
@@ -491,8 +498,7 @@ class Syncer:
         async with self.sessions() as session:
             roles = dict((await session.execute(select(Role.name, Role.id).where(
                 Role.name.in_(list(run.groups.values()))))).all())
-            by_dn = {normalize_dn(dn): uid for uid, dn in (await session.execute(
-                select(User.id, User.ad_dn).where(User.auth_source == AuthSource.ad))).all() if dn}
+        by_dn = await self._users_by_dn(run)
         wanted: dict[int, set[int]] = {rid: set() for rid in roles.values()}
         for group_dn, role_name in run.groups.items():
             role_id = roles.get(role_name)
@@ -587,7 +593,7 @@ class Syncer:
     async def _save_progress(self, session: AsyncSession, run: _Run, *, pages_done: int) -> None:
         progress = {"phase": "users", "pages_done": pages_done, "processed": run.counts.processed}
         await session.execute(update(ADSyncLog).where(ADSyncLog.id == run.log_id).values(
-            progress=ADSyncLog.progress.op("||")(cast_(progress, JSONB)),
+            progress=ADSyncLog.progress.op("||")(literal(progress, type_=JSONB)),
             error_details=run.errors, **run.counts.as_columns()))
 
 
@@ -614,18 +620,9 @@ async def _insert_users(session: AsyncSession, rows: list[dict[str, Any]]) -> li
     return list((await session.execute(_INSERT_USERS, params)).scalars().all())
 
 
-def cast_(value: dict[str, Any], type_: Any) -> Any:
-    return literal(value, type_=type_)
-
-
 def _domain_root(dn: str) -> str:
     parts = [p for p in dn.split(",") if p.strip().lower().startswith("dc=")]
     return ",".join(p.strip() for p in parts) or dn
 
 
-def user_search_filter(username: str) -> str:
-    """Kept public for the login path and its tests: the escaped sAMAccountName filter."""
-    return f"(sAMAccountName={escape_filter_chars(username)})"
-
-
-__all__ = ["ConfigProblem", "Counts", "SyncOutcome", "Syncer", "directory_settings", "user_search_filter"]
+__all__ = ["ConfigProblem", "Counts", "SyncOutcome", "Syncer", "directory_settings"]

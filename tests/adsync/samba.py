@@ -174,6 +174,7 @@ class SambaDC:
             self.process.kill()
             self.process.wait()
         self.process = None
+        _pidfile(self.host).unlink(missing_ok=True)
         deadline = time.monotonic() + 10
         while _port_open(636, self.host) and time.monotonic() < deadline:
             time.sleep(0.05)
