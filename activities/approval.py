@@ -8,24 +8,39 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from redis.asyncio import Redis
 from sqlalchemy import select
 from temporalio import activity
 
-from portal.approval import projection
+from portal.approval import boxes, projection
 from portal.db.session import SessionFactory
 from portal.org import chart
 from workflows.approval_contracts import Projection, ProjectionResult
 
 
 class ApprovalActivities:
-    def __init__(self, sessions: SessionFactory, wake_mailer: Callable[[], None] | None = None) -> None:
+    def __init__(self, sessions: SessionFactory, wake_mailer: Callable[[], None] | None = None,
+                 redis_url: str | None = None) -> None:
         self.sessions = sessions
         self.wake_mailer = wake_mailer  # the mail dispatcher of this process, told after mail was queued
+        self.redis_url = redis_url  # where the portal caches pending boxes (None: nothing to invalidate)
+        self._redis: Redis | None = None
+
+    def _cache(self) -> Redis | None:
+        if self._redis is None and self.redis_url is not None:
+            self._redis = Redis.from_url(self.redis_url, socket_timeout=2, socket_connect_timeout=2)
+        return self._redis
 
     @activity.defn(name="approval.project")
     async def project(self, snapshot: Projection) -> ProjectionResult:
+        redis = self._cache()
         async with self.sessions() as session:
             applied = await projection.apply(session, snapshot)
+            # After the commit: whoever is on the line (or acts for them today) may have a cached pending box.
+            audience = (await boxes.pending_audience(session, {line.approver_id for line in snapshot.lines})
+                        if redis is not None else set())
+        if redis is not None:
+            await boxes.pending_changed(redis, audience)
         if applied.mails_queued and self.wake_mailer is not None:
             self.wake_mailer()
         return ProjectionResult(document_number=applied.document_number)

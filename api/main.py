@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(settings.effective_database_url)
+        engine = create_engine(settings.effective_database_url, pool_size=settings.db_pool_size)
         redis = Redis.from_url(settings.effective_redis_url, socket_timeout=2, socket_connect_timeout=2)
         app.state.gw = AppState(settings=settings, engine=engine, sessions=create_session_factory(engine),
                                 redis=redis, storage=build_storage(settings))

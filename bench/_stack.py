@@ -83,10 +83,10 @@ class Stack:
         )
         return env
 
-    def serve(self, name: str, factory: str, log_level: str) -> Server:
+    def serve(self, name: str, factory: str, log_level: str, workers: int = 1) -> Server:
         from portal.devstack.services import free_port
 
-        server = Server(name, factory, free_port(), self.root / f"{name}.log")
+        server = Server(name, factory, free_port(), self.root / f"{name}.log", workers=workers)
         self.servers.append(server)
         server.start(self.server_env(log_level), cwd=self.root)  # cwd without a .env file
         return server
@@ -94,12 +94,14 @@ class Stack:
 
 @dataclass
 class Server:
-    """`python -m uvicorn FACTORY --factory` with `UVICORN_FLAGS`, one process, on 127.0.0.1."""
+    """`python -m uvicorn FACTORY --factory` with `UVICORN_FLAGS` on 127.0.0.1: one process, or a supervisor and
+    `workers` worker processes (uvicorn's `--workers`, as a deployment runs it)."""
 
     name: str
     factory: str
     port: int
     log: Path
+    workers: int = 1
     proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -108,7 +110,9 @@ class Server:
 
     @property
     def args(self) -> list[str]:
-        return [sys.executable, "-m", "uvicorn", self.factory, "--factory", *UVICORN_FLAGS, "--port", str(self.port)]
+        extra = ["--workers", str(self.workers)] if self.workers > 1 else []
+        return [sys.executable, "-m", "uvicorn", self.factory, "--factory", *UVICORN_FLAGS, *extra,
+                "--port", str(self.port)]
 
     def start(self, env: dict[str, str], cwd: Path) -> None:
         from portal.devstack.services import ServiceError, wait_for_port

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
 
     # External services; when unset, `make run` starts the embedded one on the port below.
     database_url: str | None = None
+    # Connections each process keeps open (10 more are opened and closed again under bursts). Concurrent
+    # requests beyond it pay a fresh PostgreSQL connection each, so size it for the busiest moment.
+    db_pool_size: Annotated[int, Field(ge=1, le=200)] = 20
     redis_url: str | None = None
     temporal_address: str | None = None
     temporal_namespace: str = "default"

@@ -40,7 +40,7 @@ def mail_dispatcher(deps: Dependencies) -> MailDispatcher:
 def queue_specs(deps: Dependencies, *, wake_mailer: Callable[[], None] | None = None) -> list[QueueSpec]:
     prefix = deps.settings.temporal_prefix
     system = SystemActivities(deps.sessions)
-    approval = ApprovalActivities(deps.sessions, wake_mailer)
+    approval = ApprovalActivities(deps.sessions, wake_mailer, deps.settings.effective_redis_url)
     notify = NotifyActivities(deps.sessions, deps.settings)
     adsync = ADSyncActivities(deps.sessions, deps.settings)
     return [

@@ -55,7 +55,7 @@ def build_workers(client: Client, deps: Dependencies, only: Sequence[str] | None
 
 
 async def run(settings: Settings) -> None:
-    engine = create_engine(settings.effective_database_url)
+    engine = create_engine(settings.effective_database_url, pool_size=settings.db_pool_size)
     client = await connect(settings)
     workers = build_workers(client, Dependencies(sessions=create_session_factory(engine), settings=settings))
     stop = asyncio.Event()

@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
-from api.deps import CurrentUserDep, PageDep, RedisDep, SessionDep, require
+from api.deps import CurrentUserDep, PageDep, SessionDep, StateDep, require
 from portal.auth.permissions import Perm
 from portal.common.schemas import Envelope, PageEnvelope, Pagination, ok
+from portal.db.session import lazy_reads
 from portal.portlets import orgchart, service
 from portal.portlets.schemas import LayoutIn, LayoutOut, OrgMember, PortletData, PortletType
 from portal.search.cache import finish
@@ -35,25 +36,27 @@ class JsonBytes(Response):
 
 @router.get("/data", operation_id="portal_data_many", response_model=Envelope[dict[PortletType, PortletData]])
 async def get_many(
-    user: CurrentUserDep, session: SessionDep, redis: RedisDep,
+    user: CurrentUserDep, state: StateDep,
     types: Annotated[str, Query(min_length=1, max_length=200, description="comma-separated portlet types")],
 ) -> Response:
     """Several portlets at once, keyed by type. Any unknown type is a 422 `UNKNOWN_PORTLET`. The org chart
     sends the department tree and the viewer's own department's members; the members of another department
     come from `GET /portal/org-chart/departments/{id}/members` when the tree expands it."""
     portlets = service.parse_types(types)
-    parts = await service.load_many(session, redis, actor=user.actor, profile=user.profile, portlets=portlets)
+    async with lazy_reads(state.engine) as db:
+        parts = await service.load_many(db, state.redis, actor=user.actor, profile=user.profile, portlets=portlets)
     data = b"{%b}" % b",".join(b'"%b":%b' % (name.encode(), body) for name, body in parts.items())
     return JsonBytes(finish(b'{"success":true,"data":%b,"message":null' % data))
 
 
 @router.get("/data/{portlet_type}", operation_id="portal_data_get", response_model=Envelope[PortletData])
 async def get_one(
-    portlet_type: Annotated[str, Path(max_length=50)], user: CurrentUserDep, session: SessionDep, redis: RedisDep
+    portlet_type: Annotated[str, Path(max_length=50)], user: CurrentUserDep, state: StateDep
 ) -> Response:
     """One portlet: pending-approvals, recent-posts, notices, org-chart or my-profile."""
     (portlet,) = service.parse_types([portlet_type])
-    parts = await service.load_many(session, redis, actor=user.actor, profile=user.profile, portlets=[portlet])
+    async with lazy_reads(state.engine) as db:
+        parts = await service.load_many(db, state.redis, actor=user.actor, profile=user.profile, portlets=[portlet])
     return JsonBytes(finish(b'{"success":true,"data":%b,"message":null' % parts[portlet]))
 
 

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Collection, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, literal, or_, select
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import Select, and_, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.approval.documents import DRAFT, OPEN, active_delegators, visible_to
-from portal.approval.models import ApprovalDocument, ApprovalLine
+from portal.approval.models import ApprovalDelegation, ApprovalDocument, ApprovalLine
 from portal.common.context import Actor
 from portal.common.pagination import PageParams, paginate
 from portal.common.schemas import Pagination
+from portal.search.cache import BytesCache
 from workflows.approval_contracts import APPROVED, PENDING, REJECTED, WAITING, WITHDRAWN
+
+log = logging.getLogger(__name__)
 
 BOXES = ("drafts", "pending", "upcoming", "in-progress", "completed", "rejected", "reference", "received")
 SORTABLE = {
@@ -32,16 +39,24 @@ def _line(actor_ids: Any, *, types: tuple[str, ...], status: str | None = None) 
     return exists().where(*conditions)
 
 
+def pending_condition(user_id: Any, today: Any) -> Any:
+    """SQL condition of the pending box: open, and the turn of the user or of someone whose approvals are
+    delegated to them today. `user_id` and `today` are values or SQL expressions (bind parameters of a
+    statement built once, as the portal's pending-approvals portlet does)."""
+    user = literal(user_id) if isinstance(user_id, int) else user_id
+    mine_or_delegated = select(user).union(active_delegators(user_id, today))
+    return and_(ApprovalDocument.status.in_(OPEN),
+                _line(mine_or_delegated, types=("approval", "agreement"), status=PENDING))
+
+
 def box_query(actor: Actor, box: str) -> Select[Any]:
     me = [actor.id]
-    mine_or_delegated = select(literal(actor.id)).union(active_delegators(actor.id))
     doc = ApprovalDocument
     stmt = select(doc)
     if box == "drafts":
         return stmt.where(doc.author_id == actor.id, doc.status == DRAFT)
-    if box == "pending":  # my turn, or the turn of someone whose approvals are delegated to me today
-        return stmt.where(doc.status.in_(OPEN),
-                          _line(mine_or_delegated, types=("approval", "agreement"), status=PENDING))
+    if box == "pending":
+        return stmt.where(pending_condition(actor.id, datetime.now(UTC).date()))
     if box == "upcoming":
         return stmt.where(doc.status.in_(OPEN), _line(me, types=("approval", "agreement"), status=WAITING))
     if box == "in-progress":
@@ -81,3 +96,41 @@ async def list_visible(
         stmt = stmt.where(ApprovalDocument.status == status)
     return await paginate(session, stmt, params, sortable=SORTABLE, default_sort="created_at",
                           tiebreaker=ApprovalDocument.id.desc())
+
+
+# --- the pending box's cache ----------------------------------------------------------------------------
+# The portal home shows each user's pending box (`portal.portlets.approvals`), cached per user as ready JSON.
+# Whatever changes a pending box bumps its owner's version: the projection for everyone on a document's line
+# and their delegates of the day (`pending_audience`), the delegation routes for the delegate. The entry's key
+# holds the date, since delegations start and end with it, and lives a minute at most (names shown in it).
+
+PENDING_CACHE_SECONDS = 60
+
+
+def pending_cache(redis: Redis, user_id: int) -> BytesCache:
+    return BytesCache(redis, "approval-pending", str(user_id), PENDING_CACHE_SECONDS)
+
+
+async def pending_audience(session: AsyncSession, approver_ids: Collection[int]) -> set[int]:
+    """The users whose pending box can change when these approvers' lines do: them, and whoever acts for one of
+    them today."""
+    today = datetime.now(UTC).date()
+    delegates = await session.execute(
+        select(ApprovalDelegation.delegate_id).where(
+            ApprovalDelegation.delegator_id.in_(approver_ids), ApprovalDelegation.is_active.is_(True),
+            ApprovalDelegation.starts_on <= today, ApprovalDelegation.ends_on >= today))
+    return set(approver_ids) | set(delegates.scalars())
+
+
+async def pending_changed(redis: Redis, user_ids: Collection[int]) -> None:
+    """Make these users' cached pending boxes stale (one round trip). Fails soft: with Redis down the entries
+    expire within `PENDING_CACHE_SECONDS`."""
+    if not user_ids:
+        return
+    try:
+        async with redis.pipeline(transaction=False) as pipe:
+            for user_id in sorted(user_ids):
+                pipe.incr(pending_cache(redis, user_id).version_key)
+            await pipe.execute()
+    except (RedisError, OSError):
+        log.warning("pending box invalidation failed", extra={"users": len(user_ids)})

@@ -49,7 +49,8 @@ async def create(session: AsyncSession, actor: Actor, data: DelegationIn, client
     return row
 
 
-async def revoke(session: AsyncSession, actor: Actor, delegation_id: int, client: ClientInfo) -> None:
+async def revoke(session: AsyncSession, actor: Actor, delegation_id: int, client: ClientInfo) -> int:
+    """Ends the delegation; answers the delegate's id."""
     row = await session.get(ApprovalDelegation, delegation_id)
     if row is None or not row.is_active:
         raise NotFound("delegation not found", code="DELEGATION_NOT_FOUND")
@@ -59,3 +60,4 @@ async def revoke(session: AsyncSession, actor: Actor, delegation_id: int, client
     audit.record(session, action="approval.delegation_revoke", client=client, actor=actor,
                  target_type="delegation", target_id=row.id)
     await session.commit()
+    return row.delegate_id

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, exists, or_, select
@@ -58,9 +58,10 @@ async def get(session: AsyncSession, document_id: int, *, lock: bool = False) ->
     return doc
 
 
-def active_delegators(actor_id: int, today: date | None = None) -> Any:
-    """Subquery: users who currently delegate their approvals to `actor_id`."""
-    today = today or datetime.now(UTC).date()
+def active_delegators(actor_id: Any, today: Any = None) -> Any:
+    """Subquery: users who currently delegate their approvals to `actor_id` (a value or an SQL expression, as is
+    `today`)."""
+    today = today if today is not None else datetime.now(UTC).date()
     return select(ApprovalDelegation.delegator_id).where(
         ApprovalDelegation.delegate_id == actor_id, ApprovalDelegation.is_active.is_(True),
         ApprovalDelegation.starts_on <= today, ApprovalDelegation.ends_on >= today,

@@ -17,6 +17,7 @@ from sqlalchemy import case, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.common.errors import NotFound
+from portal.db.session import LazyReads
 from portal.org.models import Department
 from portal.portlets.schemas import OrgMember
 from portal.search import service as search
@@ -39,11 +40,11 @@ def members_key(c: BytesCache, department_id: int) -> str:
     return c.key({"kind": "org-chart-members", "d": department_id, "l": MEMBERS_LIMIT})
 
 
-async def _tree(session: AsyncSession) -> list[dict[str, Any]]:
+async def _tree(db: LazyReads) -> list[dict[str, Any]]:
     """Active departments with manager and active member count, nested, in one query."""
     counts = (select(User.department_id, func.count().label("n")).where(User.is_active.is_(True))
               .group_by(User.department_id).subquery())
-    rows = (await session.execute(
+    rows = (await db.execute(
         select(Department.id, Department.name, Department.code, Department.parent_id, Department.manager_id,
                User.name.label("manager_name"), func.coalesce(counts.c.n, literal_column("0")).label("member_count"))
         .outerjoin(User, User.id == Department.manager_id)
@@ -84,7 +85,7 @@ async def members(session: AsyncSession, department_id: int, *, limit: int, offs
     return [], int((await session.execute(counted)).scalar_one())
 
 
-async def chart(session: AsyncSession, redis: Redis, *, department_id: int | None,
+async def chart(db: LazyReads, redis: Redis, *, department_id: int | None,
                 cached: list[Lookup] | None = None) -> bytes:
     """The portlet's JSON: `{"type", "members_limit", "department_id", "members", "departments"}`. `cached` are
     the lookups of `lookups()` when the caller fetched them together with others."""
@@ -93,13 +94,13 @@ async def chart(session: AsyncSession, redis: Redis, *, department_id: int | Non
     found = cached if cached is not None else await get_many(redis, keys)
     tree = found[0].body
     if tree is None:
-        tree = to_json(await _tree(session))
+        tree = to_json(await _tree(db))
         await c.set(keys[0][1], found[0].version, tree)
     own = b"[]"
     if department_id is not None:
         own_found = found[1].body
         if own_found is None:
-            rows = (await session.execute(_members_query(department_id).limit(MEMBERS_LIMIT))).mappings().all()
+            rows = (await db.execute(_members_query(department_id).limit(MEMBERS_LIMIT))).mappings().all()
             own_found = to_json([{f: r[f] for f in MEMBER_FIELDS} for r in rows])
             await c.set(keys[1][1], found[1].version, own_found)
         own = own_found

@@ -12,13 +12,13 @@ from typing import Any, Literal
 from pydantic_core import to_json
 from redis.asyncio import Redis
 from sqlalchemy import Select, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.auth.permissions import Perm
 from portal.board import access
 from portal.board.models import Board, Post
 from portal.common.cache import VersionedCache
 from portal.common.context import Actor
+from portal.db.session import LazyReads
 from portal.search.cache import BytesCache, Lookup
 from portal.users.models import User
 
@@ -78,7 +78,7 @@ def _statement(actor: Actor, kind: PostKind) -> Select[Any]:
     )
 
 
-async def load(session: AsyncSession, redis: Redis, *, actor: Actor, kind: PostKind,
+async def load(db: LazyReads, redis: Redis, *, actor: Actor, kind: PostKind,
                cached: Lookup | None = None) -> bytes:
     """The portlet's JSON (`{"type", "items"}`), from the cache or from one query. `cached` is this portlet's
     lookup when the caller fetched it together with others."""
@@ -86,7 +86,7 @@ async def load(session: AsyncSession, redis: Redis, *, actor: Actor, kind: PostK
     found = cached if cached is not None else await c.get(key)
     if found.body is not None:
         return found.body
-    rows = (await session.execute(_statement(actor, kind).limit(LIMIT))).mappings().all()
+    rows = (await db.execute(_statement(actor, kind).limit(LIMIT))).mappings().all()
     body = to_json({"type": kind, "items": [dict(r) for r in rows]})
     await c.set(key, found.version, body)
     return body

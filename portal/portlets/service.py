@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.auth.permissions import Perm
 from portal.common.context import Actor
 from portal.common.errors import Forbidden, ValidationFailed
+from portal.db.session import LazyReads
 from portal.portlets import approvals, orgchart, posts
 from portal.portlets.models import PortalLayout
 from portal.portlets.schemas import PORTLET_TYPES, LayoutIn, LayoutItem, LayoutItemOut, LayoutOut, PortletType
@@ -97,14 +98,17 @@ def check_allowed(actor: Actor, types: Sequence[str]) -> None:
 
 
 async def load_many(
-    session: AsyncSession, redis: Redis, *, actor: Actor, profile: dict[str, Any], portlets: Sequence[PortletType]
+    db: LazyReads, redis: Redis, *, actor: Actor, profile: dict[str, Any], portlets: Sequence[PortletType]
 ) -> dict[PortletType, bytes]:
     """Each portlet's data as JSON bytes: one query per portlet at most (org chart: two), none for the profile
-    and none for what the cache holds. Every cache entry the portlets need is read in one round trip."""
+    and none for what the cache holds. Every cache entry the portlets need is read in one round trip, and a
+    home page served from the cache opens no database connection."""
     check_allowed(actor, portlets)
     wanted: list[tuple[BytesCache, str]] = []
     for p in portlets:
-        if p in ("recent-posts", "notices"):
+        if p == "pending-approvals":
+            wanted.append(approvals.lookup(redis, actor))
+        elif p in ("recent-posts", "notices"):
             wanted.append(posts.lookup(redis, actor, p))
         elif p == "org-chart":
             wanted += orgchart.lookups(redis, department_id=actor.department_id)
@@ -112,12 +116,12 @@ async def load_many(
     out: dict[PortletType, bytes] = {}
     for p in portlets:
         if p == "pending-approvals":
-            out[p] = await approvals.pending(session, actor=actor)
+            out[p] = await approvals.pending(db, redis, actor=actor, cached=next(found))
         elif p in ("recent-posts", "notices"):
-            out[p] = await posts.load(session, redis, actor=actor, kind=p, cached=next(found))
+            out[p] = await posts.load(db, redis, actor=actor, kind=p, cached=next(found))
         elif p == "org-chart":
             mine = [next(found) for _ in orgchart.lookups(redis, department_id=actor.department_id)]
-            out[p] = await orgchart.chart(session, redis, department_id=actor.department_id, cached=mine)
+            out[p] = await orgchart.chart(db, redis, department_id=actor.department_id, cached=mine)
         else:
             out[p] = to_json({"type": "my-profile", "profile": UserDetailOut.model_validate(profile)})
     return out
