@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 
 import httpx
 
 from api.main import create_app
+from portal.db import session
 from portal.devstack.services import free_port
-from tests.conftest import ADMIN_PASSWORD, bearer, login, make_settings
+from tests.conftest import ADMIN_PASSWORD, _admin_sql, bearer, login, make_settings
 
 
 @asynccontextmanager
@@ -62,3 +64,19 @@ async def test_database_down_is_503_not_500(services, redis):
         r = await http.post("/api/v1/auth/login", json={"username": "admin", "password": "whatever1"})
     assert r.status_code == 503 and r.json()["error"]["code"] == "DEPENDENCY_UNAVAILABLE"
     assert "gw_does_not_exist" not in r.text
+
+
+async def test_dead_pooled_connections_are_replaced_before_use(app, client, database, services):
+    """What a PostgreSQL restart does to the pool: every idle connection dies. A connection idle past the ping
+    threshold is pinged and replaced at checkout, so the next request does not fail."""
+    tokens = await login(client, "admin", ADMIN_PASSWORD)
+    headers = bearer(tokens["access_token"])
+    assert (await client.get("/api/v1/approval/templates", headers=headers)).status_code == 200  # a pooled connection
+    engine = app.state.gw.engine
+    assert engine.pool.checkedin() >= 1
+    _admin_sql(services, f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}' "
+                         "AND pid <> pg_backend_pid()")
+    await asyncio.sleep(session.PING_IDLE_AFTER_SECONDS + 0.2)
+    for _ in range(3):
+        r = await client.get("/api/v1/approval/templates", headers=headers)
+        assert r.status_code == 200, r.text
