@@ -47,8 +47,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.effective_database_url, pool_size=settings.db_pool_size)
+        reads = create_engine(settings.effective_database_url, pool_size=settings.db_pool_size, autocommit=True)
         redis = Redis.from_url(settings.effective_redis_url, socket_timeout=2, socket_connect_timeout=2)
-        app.state.gw = AppState(settings=settings, engine=engine, sessions=create_session_factory(engine),
+        app.state.gw = AppState(settings=settings, engine=engine, reads=reads, sessions=create_session_factory(engine),
                                 redis=redis, storage=build_storage(settings))
         # Everything allocated at start-up lives for the whole process: keep it out of the collector's scans
         # (full collections over it were the long tail of request latency).
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await redis.aclose()
+            await reads.dispose()
             await engine.dispose()
 
     app = FastAPI(

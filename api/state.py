@@ -21,6 +21,7 @@ from temporal.client import connect
 class AppState:
     settings: Settings
     engine: AsyncEngine
+    reads: AsyncEngine  # autocommit connections for read-only hot paths (search, portal data)
     sessions: SessionFactory
     redis: Redis
     storage: Storage

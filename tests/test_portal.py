@@ -380,8 +380,9 @@ async def test_each_portlet_answers_in_a_fixed_number_of_queries(app, client, ad
     def count(conn, cursor, statement, *args):
         statements.append(statement)
 
-    engine = app.state.gw.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", count)
+    engines = (app.state.gw.engine.sync_engine, app.state.gw.reads.sync_engine)
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
     try:
         # The org chart: the tree, and the members of the viewer's own department.
         expected = {"pending-approvals": 1, "recent-posts": 1, "notices": 1, "org-chart": 2, "my-profile": 0}
@@ -402,7 +403,8 @@ async def test_each_portlet_answers_in_a_fixed_number_of_queries(app, client, ad
         assert r.status_code == 200 and list(r.json()["data"]) == ALL_TYPES
         assert statements == []  # the whole home from the cache: no connection is even opened
     finally:
-        event.remove(engine, "before_cursor_execute", count)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", count)
 
 
 async def test_portlets_need_the_permission_behind_them(client, make_user, sessions):

@@ -174,7 +174,7 @@ async def test_statements_are_built_once_per_shape_and_hit_the_compiled_cache(cl
         if ") AS top " in statement or ") AS hits " in statement:  # the search statements only
             outcomes.append(str(context.cache_hit))
 
-    engine = app.state.gw.engine.sync_engine
+    engine = app.state.gw.reads.sync_engine  # the search reads on the autocommit engine
     event.listen(engine, "after_cursor_execute", record)
     try:
         for q in ("김민", "이수", "박민", "ㄱㅁ", "ㅇㅅ"):  # distinct queries: each misses the result cache

@@ -43,7 +43,7 @@ async def get_many(
     sends the department tree and the viewer's own department's members; the members of another department
     come from `GET /portal/org-chart/departments/{id}/members` when the tree expands it."""
     portlets = service.parse_types(types)
-    async with lazy_reads(state.engine) as db:
+    async with lazy_reads(state.reads) as db:
         parts = await service.load_many(db, state.redis, actor=user.actor, profile=user.profile, portlets=portlets)
     data = b"{%b}" % b",".join(b'"%b":%b' % (name.encode(), body) for name, body in parts.items())
     return JsonBytes(finish(b'{"success":true,"data":%b,"message":null' % data))
@@ -55,7 +55,7 @@ async def get_one(
 ) -> Response:
     """One portlet: pending-approvals, recent-posts, notices, org-chart or my-profile."""
     (portlet,) = service.parse_types([portlet_type])
-    async with lazy_reads(state.engine) as db:
+    async with lazy_reads(state.reads) as db:
         parts = await service.load_many(db, state.redis, actor=user.actor, profile=user.profile, portlets=[portlet])
     return JsonBytes(finish(b'{"success":true,"data":%b,"message":null' % parts[portlet]))
 

@@ -40,9 +40,9 @@ def _reader(user: CurrentUser) -> None:
 
 @asynccontextmanager
 async def _read_only(state: AppState) -> AsyncIterator[AsyncConnection]:
-    """A connection in autocommit for one read: no BEGIN and no ROLLBACK round trips around the statement."""
-    async with state.engine.connect() as conn:
-        yield await conn.execution_options(isolation_level="AUTOCOMMIT")
+    """A connection of the read engine (autocommit): no BEGIN and no ROLLBACK round trips around the statement."""
+    async with state.reads.connect() as conn:
+        yield conn
 
 
 @router.get("/employees", operation_id="search_employees", response_model=PageEnvelope[EmployeeHit])

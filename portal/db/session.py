@@ -19,9 +19,12 @@ SessionFactory = async_sessionmaker[AsyncSession]
 PING_IDLE_AFTER_SECONDS = 2.0
 
 
-def create_engine(url: str, *, pool_size: int = 10, ping_idle_after: float = PING_IDLE_AFTER_SECONDS
-                  ) -> AsyncEngine:
-    engine = create_async_engine(url, pool_size=pool_size, max_overflow=10)
+def create_engine(url: str, *, pool_size: int = 10, autocommit: bool = False,
+                  ping_idle_after: float = PING_IDLE_AFTER_SECONDS) -> AsyncEngine:
+    """The engine of a process. `autocommit=True` gives one for reads only: its connections stay in autocommit, so
+    a statement costs no BEGIN and no ROLLBACK round trip, and a checkout no switching of the session mode."""
+    engine = create_async_engine(url, pool_size=pool_size, max_overflow=10,
+                                 **({"isolation_level": "AUTOCOMMIT"} if autocommit else {}))
     _ping_when_idle(engine.sync_engine, ping_idle_after)
     return engine
 
@@ -57,8 +60,8 @@ async def transaction(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
 
 
 class LazyReads:
-    """Reads on one autocommit connection, opened at the first `execute` (a request served from the cache opens
-    none): no BEGIN and no ROLLBACK round trips around the statements. For read-only requests only."""
+    """Reads on one connection of a read engine (`create_engine(autocommit=True)`), opened at the first `execute`:
+    a request served from the cache opens none."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -66,8 +69,7 @@ class LazyReads:
 
     async def execute(self, statement: Executable, parameters: dict[str, Any] | None = None) -> Result[Any]:
         if self._conn is None:
-            conn = await self.engine.connect()
-            self._conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            self._conn = await self.engine.connect()
         return await self._conn.execute(statement, parameters)
 
     async def close(self) -> None:
