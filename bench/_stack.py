@@ -83,10 +83,10 @@ class Stack:
         )
         return env
 
-    def serve(self, name: str, factory: str, log_level: str, workers: int = 1) -> Server:
+    def serve(self, name: str, factory: str, log_level: str, processes: int = 1) -> Server:
         from portal.devstack.services import free_port
 
-        server = Server(name, factory, free_port(), self.root / f"{name}.log", workers=workers)
+        server = Server(name, factory, free_port(), self.root / f"{name}.log", processes=processes)
         self.servers.append(server)
         server.start(self.server_env(log_level), cwd=self.root)  # cwd without a .env file
         return server
@@ -94,15 +94,24 @@ class Stack:
 
 @dataclass
 class Server:
-    """`python -m uvicorn FACTORY --factory` with `UVICORN_FLAGS` on 127.0.0.1: one process, or a supervisor and
-    `workers` worker processes (uvicorn's `--workers`, as a deployment runs it)."""
+    """The API under uvicorn with `UVICORN_FLAGS` on 127.0.0.1: `python -m uvicorn FACTORY --factory`, or with
+    `processes` > 1 that many `python -m bench._serve` processes on the same port (SO_REUSEPORT: the kernel
+    spreads the connections over them, as a load balancer spreads requests over API replicas)."""
 
     name: str
     factory: str
     port: int
     log: Path
-    workers: int = 1
-    proc: subprocess.Popen[bytes] | None = None
+    processes: int = 1
+    procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    @property
+    def proc(self) -> subprocess.Popen[bytes] | None:
+        return self.procs[0] if self.procs else None
+
+    @property
+    def pids(self) -> set[int]:
+        return {p.pid for p in self.procs}
 
     @property
     def base_url(self) -> str:
@@ -110,32 +119,54 @@ class Server:
 
     @property
     def args(self) -> list[str]:
-        extra = ["--workers", str(self.workers)] if self.workers > 1 else []
-        return [sys.executable, "-m", "uvicorn", self.factory, "--factory", *UVICORN_FLAGS, *extra,
-                "--port", str(self.port)]
+        if self.processes > 1:
+            return [sys.executable, "-m", "bench._serve", self.factory, str(self.port)]
+        return [sys.executable, "-m", "uvicorn", self.factory, "--factory", *UVICORN_FLAGS, "--port", str(self.port)]
 
     def start(self, env: dict[str, str], cwd: Path) -> None:
         from portal.devstack.services import ServiceError, wait_for_port
 
         with open(self.log, "ab") as out:
-            self.proc = subprocess.Popen(
-                self.args, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        try:  # uvicorn binds only after the lifespan has opened the engine and Redis
-            wait_for_port(self.port, self.proc, f"uvicorn ({self.name})", self.log, timeout=60)
+            for _ in range(self.processes):
+                self.procs.append(subprocess.Popen(
+                    self.args, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                    start_new_session=True,
+                ))
+        try:  # uvicorn listens only after the lifespan has opened the engine and Redis
+            for proc in self.procs:
+                wait_for_port(self.port, proc, f"uvicorn ({self.name})", self.log, timeout=60)
+            self._wait_until_all_listen(timeout=60)
         except ServiceError as exc:
             raise StackError(str(exc)) from exc
 
+    def _wait_until_all_listen(self, timeout: float) -> None:
+        import time
+
+        import psutil
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            listening = 0
+            for proc in self.procs:
+                if proc.poll() is not None:
+                    raise StackError(f"uvicorn ({self.name}) exited with code {proc.returncode}; see {self.log}")
+                conns = psutil.Process(proc.pid).net_connections(kind="tcp")
+                listening += any(c.status == psutil.CONN_LISTEN and c.laddr.port == self.port for c in conns)
+            if listening == len(self.procs):
+                return
+            time.sleep(0.1)
+        raise StackError(f"not every uvicorn ({self.name}) process listens on {self.port}; see {self.log}")
+
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(5)
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in self.procs:
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
 
 
 @contextmanager

@@ -279,11 +279,12 @@ def _cpu_model() -> str:
     return model or platform.processor() or "unknown CPU"
 
 
-def _server_stack() -> str:
+def _server_stack(processes: int = 1) -> str:
     import uvicorn
 
     extras = [name for name in ("uvloop", "httptools") if _importable(name)]
-    return f"uvicorn {uvicorn.__version__} ({', '.join(extras) or 'asyncio, h11'}), 1 worker process"
+    shape = "1 process" if processes == 1 else f"{processes} processes on one port (SO_REUSEPORT)"
+    return f"uvicorn {uvicorn.__version__} ({', '.join(extras) or 'asyncio, h11'}), {shape}"
 
 
 def _importable(name: str) -> bool:

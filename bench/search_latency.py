@@ -44,7 +44,7 @@ TARGET_AUTOCOMPLETE_P95_MS = 20.0
 TARGET_SEARCH_P95_MS = 40.0
 TARGET_OVERHEAD = 3.0  # HTTP p95 at most this many times the raw query's
 TARGET_PORTAL_P95_MS = 60.0
-DEPLOYED_WORKERS = 2  # API worker processes as docker-compose.yml deploys them (GW_API_WORKERS, default 2)
+API_PROCESSES = os.cpu_count() or 1  # docker-compose.yml: one API replica per CPU (GW_API_REPLICAS)
 NOISY = 0.20  # other processes' share of the CPUs above which a measurement is repeated once
 HOT_QUERIES = 64  # distinct queries of the cached phase (all served from Redis)
 WARMUP_QUERIES = 300  # distinct queries for warm-ups, never measured
@@ -380,8 +380,8 @@ class Processes:
     """CPU seconds so far of the API process, of PostgreSQL (its processes, and the workers it has reaped) and
     of the client (this process and what it has reaped: wrk)."""
 
-    def __init__(self, api_pid: int) -> None:
-        self.api_pid = api_pid
+    def __init__(self, api_pids: set[int]) -> None:
+        self.api_pids = api_pids
 
     def sample(self) -> dict[str, float]:
         me = psutil.Process()
@@ -392,17 +392,11 @@ class Processes:
                 name, t = proc.name(), proc.cpu_times()
             except psutil.Error:
                 continue
-            if proc.pid == self.api_pid or self._under_api(proc):  # uvicorn, or its worker processes
+            if proc.pid in self.api_pids:
                 out["api"] += t.user + t.system
             elif name.startswith("postgres"):
                 out["db"] += t.user + t.system + t.children_user + t.children_system
         return out
-
-    def _under_api(self, proc: psutil.Process) -> bool:
-        try:
-            return any(p.pid == self.api_pid for p in proc.parents())
-        except psutil.Error:
-            return False
 
     def settle(self, limit: float = 90.0) -> None:
         """Wait until the API and PostgreSQL are idle: requests wrk dropped at the end of its run still go on."""
@@ -659,15 +653,14 @@ def run(args: argparse.Namespace) -> int:
         with stack() as services:
             url = services.database_url.replace("postgresql+psycopg://", "postgresql://")
             people, portal_users = asyncio.run(load_data(url, args))
-            api = services.serve("api", "bench._stack:api_app_factory", args.log_level, workers=args.api_workers)
-            assert api.proc is not None
+            api = services.serve("api", "bench._stack:api_app_factory", args.log_level, processes=args.api_processes)
             cache = Cache(services.redis_url)
             admin = login(api, ADMIN_USERNAME, cache)
             tokens = [login(api, u, cache) for u in portal_users]
             floor = RawFloor(url, args.concurrency)
             floor.open()
             print(f"ready at {time.monotonic() - started:.0f}s", flush=True)
-            bench = Bench(args, api, wrk, python, floor, cache, Processes(api.proc.pid), started)
+            bench = Bench(args, api, wrk, python, floor, cache, Processes(api.pids), started)
             whole = CpuMeter()
             results = [run_family(bench, f, admin) for f in build_families(people, args)]
             portal = run_portal(bench, tokens) if args.portal else PortalResult(skipped="--no-portal")
@@ -710,7 +703,7 @@ def report(args: argparse.Namespace, wrk: WrkLoad | None, python: PythonLoad, re
           f"clients (closed loop), {args.duration:g}s per measurement ({args.cached_duration:g}s cached)")
     print(f"machine:   {os.cpu_count()} CPUs, {_cpu_model()}, Python {platform.python_version()}, "
           f"PostgreSQL {pg_version // 10000}.{pg_version % 10000}")
-    print(f"server:    {_server_stack()}, flags: {' '.join(UVICORN_FLAGS)}, {args.api_workers} worker process(es), "
+    print(f"server:    {_server_stack(args.api_processes)}, flags: {' '.join(UVICORN_FLAGS)}, "
           f"GW_LOG_LEVEL={args.log_level}")
     print(f"load:      wrk = {wrk.name if wrk else 'not installed'}; python = {python.name} (waits up to {DRAIN_S:g}s "
           f"for the requests in flight); raw SQL: psycopg {psycopg.__version__}, {args.concurrency} connections")
@@ -785,8 +778,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--raw-queries", type=int, default=1500, help="of which the raw SQL phase cycles through")
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto",
                         help="HTTP load generator of the fast phases: wrk when installed (auto), else asyncio")
-    parser.add_argument("--api-workers", type=int, default=DEPLOYED_WORKERS,
-                        help="uvicorn worker processes of the API (default: as docker-compose.yml deploys it)")
+    parser.add_argument("--api-processes", type=int, default=API_PROCESSES,
+                        help="API processes sharing the port (default: one per CPU, as docker-compose.yml's API "
+                             "replicas behind nginx)")
     parser.add_argument("--no-portal", dest="portal", action="store_false", help="skip the portal home phase")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of one query of each kind")
     parser.add_argument("--log-level", default="WARNING", help="GW_LOG_LEVEL of the server")
