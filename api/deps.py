@@ -124,8 +124,8 @@ async def current_user(
     denied, cached_raw = False, None
     extra: list[Any] | None = None
     try:
-        denied_raw, cached_raw, *extra = await state.redis.mget(f"at-deny:{claims.jti}", cache.key(claims.user_id),
-                                                                 *also)
+        denied_raw, cached_raw, *extra = await state.redis_batch.mget(f"at-deny:{claims.jti}",
+                                                                       cache.key(claims.user_id), *also)
         denied = denied_raw is not None
     except (RedisError, OSError):
         pass  # Redis down: fall back to the database, slower but correct for everything but the denylist

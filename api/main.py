@@ -32,6 +32,7 @@ from api.routers import (
 from api.spa import mount_frontend
 from api.state import AppState
 from portal.common.logging import configure_logging
+from portal.common.redis_batch import RedisBatch
 from portal.common.schemas import ErrorEnvelope
 from portal.db.session import create_engine, create_session_factory
 from portal.settings import Settings, get_settings
@@ -50,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reads = create_engine(settings.effective_database_url, pool_size=settings.db_pool_size, autocommit=True)
         redis = Redis.from_url(settings.effective_redis_url, socket_timeout=2, socket_connect_timeout=2)
         app.state.gw = AppState(settings=settings, engine=engine, reads=reads, sessions=create_session_factory(engine),
-                                redis=redis, storage=build_storage(settings))
+                                redis=redis, storage=build_storage(settings), redis_batch=RedisBatch(redis))
         # Everything allocated at start-up lives for the whole process: keep it out of the collector's scans
         # (full collections over it were the long tail of request latency).
         gc.freeze()

@@ -11,6 +11,7 @@ from temporalio.client import Client
 
 from portal.auth.tokens import VerifiedTokens
 from portal.common.errors import ServiceUnavailable
+from portal.common.redis_batch import RedisBatch
 from portal.db.session import SessionFactory
 from portal.settings import Settings
 from portal.storage.backends import Storage
@@ -25,6 +26,7 @@ class AppState:
     sessions: SessionFactory
     redis: Redis
     storage: Storage
+    redis_batch: RedisBatch  # the hot paths' Redis commands, pipelined across concurrent requests
     verified_tokens: VerifiedTokens = field(default_factory=VerifiedTokens)
     _temporal: Client | None = None
     _temporal_lock: asyncio.Lock = field(default_factory=asyncio.Lock)

@@ -44,7 +44,8 @@ async def get_many(
     come from `GET /portal/org-chart/departments/{id}/members` when the tree expands it."""
     portlets = service.parse_types(types)
     async with lazy_reads(state.reads) as db:
-        parts = await service.load_many(db, state.redis, actor=user.actor, profile=user.profile, portlets=portlets)
+        parts = await service.load_many(db, state.redis, actor=user.actor, profile=user.profile, portlets=portlets,
+                                        batch=state.redis_batch)
     data = b"{%b}" % b",".join(b'"%b":%b' % (name.encode(), body) for name, body in parts.items())
     return JsonBytes(finish(b'{"success":true,"data":%b,"message":null' % data))
 
@@ -56,7 +57,8 @@ async def get_one(
     """One portlet: pending-approvals, recent-posts, notices, org-chart or my-profile."""
     (portlet,) = service.parse_types([portlet_type])
     async with lazy_reads(state.reads) as db:
-        parts = await service.load_many(db, state.redis, actor=user.actor, profile=user.profile, portlets=[portlet])
+        parts = await service.load_many(db, state.redis, actor=user.actor, profile=user.profile, portlets=[portlet],
+                                        batch=state.redis_batch)
     return JsonBytes(finish(b'{"success":true,"data":%b,"message":null' % parts[portlet]))
 
 

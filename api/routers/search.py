@@ -74,7 +74,7 @@ async def search_employees(
         pages = (total + page.limit - 1) // page.limit if total else 0
         head = envelope_head(rows, pagination={"page": page.page, "limit": page.limit, "total": total,
                                                "totalPages": pages})
-        await cache.set(key, found.version, head)
+        await cache.set(key, found.version, head, via=state.redis_batch)
     return JsonBytes(finish(head))
 
 
@@ -94,7 +94,7 @@ async def autocomplete(
         async with _read_only(state) as conn:
             rows = await service.autocomplete(conn, q, limit=limit)
         head = envelope_head(rows)
-        await cache.set(key, found.version, head)
+        await cache.set(key, found.version, head, via=state.redis_batch)
     return JsonBytes(finish(head))
 
 

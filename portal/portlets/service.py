@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.auth.permissions import Perm
 from portal.common.context import Actor
 from portal.common.errors import Forbidden, ValidationFailed
+from portal.common.redis_batch import RedisBatch
 from portal.db.session import LazyReads
 from portal.portlets import approvals, orgchart, posts
 from portal.portlets.models import PortalLayout
@@ -98,7 +99,8 @@ def check_allowed(actor: Actor, types: Sequence[str]) -> None:
 
 
 async def load_many(
-    db: LazyReads, redis: Redis, *, actor: Actor, profile: dict[str, Any], portlets: Sequence[PortletType]
+    db: LazyReads, redis: Redis, *, actor: Actor, profile: dict[str, Any], portlets: Sequence[PortletType],
+    batch: RedisBatch | None = None,
 ) -> dict[PortletType, bytes]:
     """Each portlet's data as JSON bytes: one query per portlet at most (org chart: two), none for the profile
     and none for what the cache holds. Every cache entry the portlets need is read in one round trip, and a
@@ -112,7 +114,7 @@ async def load_many(
             wanted.append(posts.lookup(redis, actor, p))
         elif p == "org-chart":
             wanted += orgchart.lookups(redis, department_id=actor.department_id)
-    found = iter(await get_many(redis, wanted) if wanted else [])
+    found = iter(await get_many(batch or redis, wanted) if wanted else [])
     out: dict[PortletType, bytes] = {}
     for p in portlets:
         if p == "pending-approvals":

@@ -19,6 +19,7 @@ from pydantic_core import to_json
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from portal.common.redis_batch import RedisBatch
 from portal.common.schemas import utcnow
 
 log = logging.getLogger(__name__)
@@ -51,11 +52,14 @@ class BytesCache:
     async def get(self, key: str) -> Lookup:
         return (await get_many(self.redis, [(self, key)]))[0]
 
-    async def set(self, key: str, version: int | None, body: bytes) -> None:
+    async def set(self, key: str, version: int | None, body: bytes, via: RedisBatch | None = None) -> None:
+        """Store `body` under the version read before it was built (a bump in between leaves it stale). `via`
+        pipelines the write with other requests' commands."""
         if version is None:
             return
         try:
-            await self.redis.set(key, b"%d:%b" % (version, body), ex=self.ttl)
+            value = b"%d:%b" % (version, body)
+            await (via.set(key, value, ex=self.ttl) if via is not None else self.redis.set(key, value, ex=self.ttl))
         except (RedisError, OSError):
             log.warning("cache write failed", extra={"cache": self.namespace})
 
@@ -66,8 +70,9 @@ class BytesCache:
             log.warning("cache invalidation failed", extra={"cache": self.namespace})
 
 
-async def get_many(redis: Redis, lookups: Sequence[tuple[BytesCache, str]]) -> list[Lookup]:
-    """Several entries, of one or several scopes, with their versions, in one MGET."""
+async def get_many(redis: Redis | RedisBatch, lookups: Sequence[tuple[BytesCache, str]]) -> list[Lookup]:
+    """Several entries, of one or several scopes, with their versions, in one MGET (pipelined with other
+    requests' commands when `redis` is a `RedisBatch`)."""
     versions = list(dict.fromkeys(cache.version_key for cache, _ in lookups))
     try:
         raw = await redis.mget(*versions, *(key for _, key in lookups))
