@@ -21,6 +21,7 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --config-settings editable_mode=compat -e '.[dev]'
+	$(PY) -m compileall -q api portal workflows activities temporal  # as the Dockerfile; see docs/benchmarks-approval.md
 	touch $(STAMP)
 
 # Builds the React app (type check + Vite build into frontend/dist, which the API serves at /). Installs the

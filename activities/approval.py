@@ -36,11 +36,8 @@ class ApprovalActivities:
         redis = self._cache()
         async with self.sessions() as session:
             applied = await projection.apply(session, snapshot)
-            # After the commit: whoever is on the line (or acts for them today) may have a cached pending box.
-            audience = (await boxes.pending_audience(session, {line.approver_id for line in snapshot.lines})
-                        if redis is not None else set())
-        if redis is not None:
-            await boxes.pending_changed(redis, audience)
+        if redis is not None:  # after the commit: the line's approvers and their delegates of the day
+            await boxes.pending_changed(redis, applied.audience)
         if applied.mails_queued and self.wake_mailer is not None:
             self.wake_mailer()
         return ProjectionResult(document_number=applied.document_number)

@@ -168,3 +168,40 @@ async def test_a_refused_recipient_is_retried_later_without_holding_back_the_oth
     finally:
         server.controller.stop()
     assert [retry_delay(n) for n in (1, 2, 3, 4)] == [2, 4, 8, 16] and retry_delay(30) == 600
+
+
+async def test_the_running_dispatcher_retries_a_refused_mail_when_due_while_new_mail_keeps_it_busy(
+    client, admin_headers, make_user, sessions, services, database
+):
+    c = await build_company(client, admin_headers, make_user)
+    server = Server(refuse=c.director["email"])
+    server.controller.start()
+    # Polling alone would come back only after 30 s: the retry must come from the dispatcher's own schedule.
+    dispatcher = MailDispatcher(sessions, make_settings(services, database, smtp_port=server.port), idle_poll=30,
+                                linger=0)
+    running = asyncio.create_task(dispatcher.run())
+    try:
+        doc = await _queue(client, sessions, c, [c.lead["id"], c.director["id"]])
+        dispatcher.wake()
+        for _ in range(100):
+            if len(server.received) == 1:
+                break
+            await asyncio.sleep(0.05)
+        assert len(server.received) == 1  # the lead's; the director's was refused and waits retry_delay(1)
+        server.refuse = None
+        async with sessions() as session:  # new mail: a batch of its own before the retry is due
+            await projection.apply(session, Projection(
+                document_id=doc, seq=2, status="in_progress", current_step=0, lines=[], history=[],
+                notifications=[NotifyInput(event="reminder", document_id=doc, recipients=[c.ceo["id"]],
+                                           dedupe_key=f"test-{doc}:2:reminder", step=0)],
+            ))
+        dispatcher.wake()
+        started = asyncio.get_running_loop().time()
+        while len(server.received) < 3 and asyncio.get_running_loop().time() - started < 10:
+            await asyncio.sleep(0.05)
+        assert sorted(str(m["To"]).split("<")[1].rstrip(">") for _, m in server.received) == sorted(
+            [c.lead["email"], c.director["email"], c.ceo["email"]])
+    finally:
+        await dispatcher.shutdown()
+        await running
+        server.controller.stop()

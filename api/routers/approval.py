@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response, UploadFile
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.deps import ClientDep, CurrentUser, PageDep, SessionDep, StateDep, require
+from api.deps import ClientDep, CurrentUser, PageDep, RedisDep, SessionDep, StateDep, require
 from api.downloads import download_headers
 from portal.approval import actions, attachments, boxes, comments, delegations, documents, lines, templates
 from portal.approval.models import ApprovalDocument
@@ -32,11 +32,11 @@ from portal.approval.schemas import (
     TemplateUpdate,
 )
 from portal.auth.permissions import Perm
-from portal.common.errors import Conflict
+from portal.common.context import ClientInfo
 from portal.common.schemas import Envelope, PageEnvelope, ok
 from portal.users.models import User
 from temporal import approval as engine
-from workflows.approval_contracts import FINAL_STATUSES, ActionInput
+from workflows.approval_contracts import ActionInput
 
 router = APIRouter(prefix="/approval", tags=["approval"])
 Employee = Annotated[CurrentUser, Depends(require(Perm.APPROVAL_USE))]
@@ -183,12 +183,15 @@ async def submit_document(
     inp = await documents.prepare_submission(
         session, user.actor, document_id, workflow_id=workflow, client=client, settings=state.settings
     )
+    # The answer is read inside the submission's transaction, as it will be committed: no second transaction.
+    doc = await session.get(ApprovalDocument, document_id)  # loaded and locked by prepare_submission
+    assert doc is not None
+    await session.refresh(doc)  # server-side timestamps written by the flush
+    out = await documents.detail(session, user.actor, doc)
     # The draft row stays locked until the run has started; a failure rolls it back untouched.
     await engine.start(await state.temporal(), inp, workflow_id=workflow, prefix=state.settings.temporal_prefix)
     await session.commit()
-    doc = await documents.get(session, document_id)
-    await session.refresh(doc)
-    return ok(await documents.detail(session, user.actor, doc), "submitted")
+    return ok(out, "submitted")
 
 
 @router.post(
@@ -208,29 +211,21 @@ async def _act(
     document_id: int,
     body: ActionIn,
     user: CurrentUser,
-    session: SessionDep,
     state: StateDep,
-    client: ClientDep,
+    client: ClientInfo,
 ) -> Envelope[ActionOut]:
-    doc = await documents.get_visible(session, user.actor, document_id)
-    if doc.status == documents.DRAFT:
-        raise Conflict("the document has not been submitted", code="NOT_SUBMITTED")
-    if doc.status in FINAL_STATUSES:
-        raise Conflict(f"the document is already {doc.status}", code="DOCUMENT_FINISHED")
-    if doc.workflow_id is None:
-        raise Conflict("the document has no approval run", code="NOT_SUBMITTED")
-    workflow = doc.workflow_id
-    on_behalf = await actions.resolve_on_behalf(session, user.id, doc, action)
-    await session.rollback()  # release the read transaction before a possibly long update
+    # One read on the autocommit read engine (no BEGIN/ROLLBACK), released before a possibly long update.
+    async with state.reads.connect() as conn:
+        target = await actions.target(conn, user.actor, document_id, action)
     result = await engine.act(
         await state.temporal(),
-        workflow,
+        target.workflow_id,
         action,
         ActionInput(
             actor_id=user.id,
             expected_step=body.expected_step,
             comment=body.comment,
-            on_behalf_of=on_behalf,
+            on_behalf_of=target.on_behalf_of,
             final=body.final and action == "approve",
             channel="web",
             ip=client.ip,
@@ -244,9 +239,9 @@ def _action_route(
     action: Literal["approve", "reject", "withdraw", "hold", "resume", "cancel_approval"], path: str, summary: str
 ) -> None:
     async def endpoint(
-        document_id: Id, body: ActionIn, user: Employee, session: SessionDep, state: StateDep, client: ClientDep
+        document_id: Id, body: ActionIn, user: Employee, state: StateDep, client: ClientDep
     ) -> Envelope[ActionOut]:
-        return await _act(action, document_id, body, user, session, state, client)
+        return await _act(action, document_id, body, user, state, client)
 
     endpoint.__doc__ = summary
     router.add_api_route(
@@ -300,9 +295,10 @@ async def list_delegations(user: Employee, session: SessionDep) -> Envelope[list
     "/delegations", operation_id="approval_delegations_create", response_model=Envelope[DelegationOut], status_code=201
 )
 async def create_delegation(
-    body: DelegationIn, user: Employee, session: SessionDep, client: ClientDep
+    body: DelegationIn, user: Employee, session: SessionDep, client: ClientDep, redis: RedisDep
 ) -> Envelope[DelegationOut]:
     row = await delegations.create(session, user.actor, body, client)
+    await boxes.pending_changed(redis, [row.delegate_id])  # the delegate's pending box now shows ours
     return ok(DelegationOut.model_validate(row), "delegation created")
 
 
@@ -310,9 +306,10 @@ async def create_delegation(
     "/delegations/{delegation_id}", operation_id="approval_delegations_revoke", response_model=Envelope[None]
 )
 async def revoke_delegation(
-    delegation_id: Id, user: Employee, session: SessionDep, client: ClientDep
+    delegation_id: Id, user: Employee, session: SessionDep, client: ClientDep, redis: RedisDep
 ) -> Envelope[None]:
-    await delegations.revoke(session, user.actor, delegation_id, client)
+    delegate_id = await delegations.revoke(session, user.actor, delegation_id, client)
+    await boxes.pending_changed(redis, [delegate_id])
     return ok(None, "delegation revoked")
 
 

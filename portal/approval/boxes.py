@@ -13,7 +13,7 @@ from sqlalchemy import Select, and_, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.approval.documents import DRAFT, OPEN, active_delegators, visible_to
-from portal.approval.models import ApprovalDelegation, ApprovalDocument, ApprovalLine
+from portal.approval.models import ApprovalDocument, ApprovalLine
 from portal.common.context import Actor
 from portal.common.pagination import PageParams, paginate
 from portal.common.schemas import Pagination
@@ -101,25 +101,15 @@ async def list_visible(
 # --- the pending box's cache ----------------------------------------------------------------------------
 # The portal home shows each user's pending box (`portal.portlets.approvals`), cached per user as ready JSON.
 # Whatever changes a pending box bumps its owner's version: the projection for everyone on a document's line
-# and their delegates of the day (`pending_audience`), the delegation routes for the delegate. The entry's key
-# holds the date, since delegations start and end with it, and lives a minute at most (names shown in it).
+# and their delegates of the day (`projection.Applied.audience`), the delegation routes for the delegate. The
+# entry's key holds the date, since delegations start and end with it, and lives a minute at most (names shown
+# in it).
 
 PENDING_CACHE_SECONDS = 60
 
 
 def pending_cache(redis: Redis, user_id: int) -> BytesCache:
     return BytesCache(redis, "approval-pending", str(user_id), PENDING_CACHE_SECONDS)
-
-
-async def pending_audience(session: AsyncSession, approver_ids: Collection[int]) -> set[int]:
-    """The users whose pending box can change when these approvers' lines do: them, and whoever acts for one of
-    them today."""
-    today = datetime.now(UTC).date()
-    delegates = await session.execute(
-        select(ApprovalDelegation.delegate_id).where(
-            ApprovalDelegation.delegator_id.in_(approver_ids), ApprovalDelegation.is_active.is_(True),
-            ApprovalDelegation.starts_on <= today, ApprovalDelegation.ends_on >= today))
-    return set(approver_ids) | set(delegates.scalars())
 
 
 async def pending_changed(redis: Redis, user_ids: Collection[int]) -> None:

@@ -144,9 +144,15 @@ async def prepare_submission(
 ) -> ApprovalInput:
     """Validate a draft completely, write its line rows and in-progress status (not yet committed: the
     caller commits only once the workflow has started). The document row stays locked meanwhile."""
-    doc = await get(session, document_id, lock=True)
+    found = (await session.execute(  # the draft, locked, and its template in one round trip
+        select(ApprovalDocument, ApprovalTemplate).outerjoin(ApprovalTemplate,
+                                                             ApprovalTemplate.id == ApprovalDocument.template_id)
+        .where(ApprovalDocument.id == document_id).with_for_update(of=ApprovalDocument)
+    )).first()
+    if found is None:
+        raise NotFound("document not found", code="DOCUMENT_NOT_FOUND", details={"id": document_id})
+    doc, template = found
     own_draft(doc, actor)
-    template = await templates.get(session, doc.template_id) if doc.template_id else None
     if template is None or not template.is_active:
         raise ValidationFailed("this template is retired", code="TEMPLATE_INACTIVE")
     doc.form_data = forms.validate_data(template.form_schema, doc.form_data, complete=True)

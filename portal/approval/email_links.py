@@ -10,9 +10,10 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,28 +39,47 @@ def csrf_for(settings: Settings, token: str) -> str:
     return hmac.new(_key(settings, b"email-action-csrf"), token.encode(), hashlib.sha256).hexdigest()
 
 
+Target = tuple[int, int, int]  # document id, step, approver id
+
+_tokens = ApprovalActionToken.__table__
+assert isinstance(_tokens, Table)
+# A new row gets a fresh nonce; an existing one keeps its own (the no-op update makes RETURNING report it too).
+_ENSURE = (
+    insert(_tokens)
+    .on_conflict_do_update(constraint="uq_approval_action_tokens_target", set_={"nonce": _tokens.c.nonce})
+    .returning(_tokens.c.id, _tokens.c.document_id, _tokens.c.step_order, _tokens.c.approver_id, _tokens.c.nonce,
+               _tokens.c.token_hash)
+)
+_SET_HASH = update(_tokens).where(_tokens.c.id == bindparam("b_id")).values(token_hash=bindparam("b_hash"))
+
+
 async def issue(session: AsyncSession, settings: Settings, *, document_id: int, step: int, approver_id: int) -> str:
     """The link token for this approver and step; the same one on every call (retries, reminders)."""
-    nonce = secrets.token_hex(16)
+    return (await issue_many(session, settings, [(document_id, step, approver_id)]))[(document_id, step, approver_id)]
+
+
+async def issue_many(session: AsyncSession, settings: Settings, targets: Iterable[Target]) -> dict[Target, str]:
+    """`issue` for several links at once, in three round trips whatever their number; commits."""
+    wanted = sorted(set(targets))  # one order everywhere: concurrent issuers lock rows alike
+    if not wanted:
+        return {}
     expires = datetime.now(UTC) + timedelta(seconds=settings.email_link_ttl_seconds)
-    await session.execute(
-        insert(ApprovalActionToken)
-        .values(document_id=document_id, step_order=step, approver_id=approver_id, nonce=nonce,
-                token_hash=f"pending-{nonce}", expires_at=expires)
-        .on_conflict_do_nothing(constraint="uq_approval_action_tokens_target")
-    )
-    row = (
-        await session.execute(
-            select(ApprovalActionToken).where(
-                ApprovalActionToken.document_id == document_id, ApprovalActionToken.step_order == step,
-                ApprovalActionToken.approver_id == approver_id,
-            )
-        )
-    ).scalar_one()
-    token = _token(settings, row.id, row.nonce)
-    row.token_hash = token_hash(token)
+    rows = (await session.execute(_ENSURE, [
+        {"document_id": d, "step_order": s, "approver_id": a, "nonce": (nonce := secrets.token_hex(16)),
+         "token_hash": f"pending-{nonce}", "expires_at": expires}
+        for d, s, a in wanted
+    ])).all()
+    tokens: dict[Target, str] = {}
+    new_hashes: list[dict[str, object]] = []
+    for row in rows:
+        token = _token(settings, row.id, row.nonce)
+        tokens[(row.document_id, row.step_order, row.approver_id)] = token
+        if row.token_hash != (digest := token_hash(token)):
+            new_hashes.append({"b_id": row.id, "b_hash": digest})
+    if new_hashes:
+        await session.execute(_SET_HASH, new_hashes)
     await session.commit()
-    return token
+    return tokens
 
 
 async def find(session: AsyncSession, token: str) -> ApprovalActionToken | None:

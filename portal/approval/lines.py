@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.approval.models import ApprovalTemplate
 from portal.approval.schemas import LineIn, LineStepIn
+from portal.auth.models import Permission, UserRole, role_permissions
 from portal.auth.permissions import Perm
 from portal.common.errors import ValidationFailed
 from portal.org import chart
-from portal.users import service as users
 from portal.users.models import User
 from workflows.approval_contracts import SlaPolicy, StepSpec
 
@@ -56,23 +56,26 @@ async def validate(session: AsyncSession, drafter_id: int, line: LineIn) -> Line
 
 async def finalizers(session: AsyncSession, template: ApprovalTemplate, approvers: list[int]) -> list[int]:
     """Approvers who may give final approval (전결): holders of `approval:finalize`, or of a position the
-    template lists in `line_rule.final_approval_positions`."""
+    template lists in `line_rule.final_approval_positions`. One query however many approvers."""
+    if not approvers:
+        return []
     positions = set(template.line_rule.get("final_approval_positions", []))
-    result = []
-    for uid in approvers:
-        user = await session.get(User, uid)
-        if user is None:
-            continue
-        _, perms = await users.roles_and_permissions(session, uid)
-        if Perm.APPROVAL_FINALIZE in perms or (user.position and user.position in positions):
-            result.append(uid)
-    return result
+    holds_permission = exists().where(
+        UserRole.user_id == User.id, role_permissions.c.role_id == UserRole.role_id,
+        Permission.id == role_permissions.c.permission_id, Permission.code == Perm.APPROVAL_FINALIZE,
+    )
+    rows = await session.execute(
+        select(User.id, User.position, holds_permission.label("finalize")).where(User.id.in_(set(approvers)))
+    )
+    allowed = {r.id for r in rows if r.finalize or (r.position and r.position in positions)}
+    return [uid for uid in approvers if uid in allowed]
 
 
 async def workflow_steps(session: AsyncSession, template: ApprovalTemplate, line: LineIn) -> list[StepSpec]:
+    allowed = set(await finalizers(session, template, [a for s in line.steps for a in s.approvers]))
     return [
         StepSpec(approvers=list(s.approvers), kind=s.kind, rule=s.rule if s.kind == "agreement" else "all",
-                 required=s.required, finalizers=await finalizers(session, template, list(s.approvers)))
+                 required=s.required, finalizers=[a for a in s.approvers if a in allowed])
         for s in line.steps
     ]
 

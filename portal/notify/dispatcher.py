@@ -22,7 +22,7 @@ from email.message import Message
 from functools import partial
 
 from sqlalchemy import func, select, text, update
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from portal.approval.models import ApprovalDocument, ApprovalLine
 from portal.db.session import SessionFactory
@@ -82,7 +82,7 @@ class MailDispatcher:
 
     def __init__(
         self, sessions: SessionFactory, settings: Settings, *, batch_size: int = 50, idle_poll: float = 5.0,
-        linger: float = 0.05, lease: timedelta = LEASE,
+        linger: float = 0.2, lease: timedelta = LEASE,
     ) -> None:
         self.sessions = sessions
         self.engine: AsyncEngine = sessions.kw["bind"]
@@ -104,6 +104,7 @@ class MailDispatcher:
     async def run(self) -> None:
         self._done = asyncio.Event()
         pause = 1.0
+        due_at: float | None = None  # when the earliest row we know of is due (monotonic clock)
         try:
             while not self._stopping:
                 self._wake.clear()
@@ -114,9 +115,17 @@ class MailDispatcher:
                     log.exception("mail dispatch failed; retrying")
                     result = BatchResult(next_due_in=pause)
                     pause = min(pause * 2, 30.0)
-                if result.claimed:  # claim again at once: more may be due, else learn when the next one is
+                if result.claimed >= self.batch_size:  # a full batch: more may be due now
                     continue
-                wait = self.idle_poll if result.next_due_in is None else min(self.idle_poll, result.next_due_in)
+                now = time.monotonic()
+                if not result.claimed:  # the database said when the next row is due (None: none waits)
+                    due_at = None if result.next_due_in is None else now + result.next_due_in
+                elif result.next_due_in is not None:  # this batch scheduled retries
+                    due_at = min(due_at or float("inf"), now + result.next_due_in)
+                # Mail queued while this batch was out has woken us already (the wake-up is cleared only at the
+                # top of the loop), so the sleep ends at once; else it lasts until the earliest known row is
+                # due, or the next poll.
+                wait = self.idle_poll if due_at is None else min(self.idle_poll, due_at - now)
                 await self._sleep(max(wait, 0.0))
         finally:
             self._done.set()
@@ -140,10 +149,12 @@ class MailDispatcher:
     async def dispatch_batch(self) -> BatchResult:
         """Claim due rows, send them over one connection, record each outcome; returns what happened."""
         started = time.monotonic()
-        async with self.sessions() as session:
-            claimed = await self._claim(session)
+        async with self.engine.connect() as conn:  # the claim is one statement: autocommit, no BEGIN/COMMIT
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            claimed = await self._claim(conn)
             if not claimed:
-                return BatchResult(next_due_in=await self._next_due_in(session))
+                return BatchResult(next_due_in=await self._next_due_in(conn))
+        async with self.sessions() as session:
             messages, skipped = await self._prepare(session, claimed)
             if skipped:
                 await self._give_up(session, skipped, "recipient inactive or without an email address")
@@ -156,7 +167,8 @@ class MailDispatcher:
             failures = {row.id: _describe(exc) for row, _ in messages}
         else:
             try:
-                async with self.engine.connect() as marks:  # one database connection for the batch's marks
+                async with self.engine.connect() as marks:  # one connection for the batch's marks, in autocommit:
+                    await marks.execution_options(isolation_level="AUTOCOMMIT")  # each mark its own commit
                     for i, (row, build) in enumerate(messages):
                         if time.monotonic() - started > self.send_window:
                             unsent = [r.id for r, _ in messages[i:]]
@@ -170,12 +182,11 @@ class MailDispatcher:
                             failures.update({r.id: _describe(exc) for r, _ in messages[i:]})
                             break
                         await marks.execute(_MARK_SENT, {"id": row.id})  # sent: recorded before the next one
-                        await marks.commit()
                         result.sent += 1
             finally:
                 await asyncio.to_thread(_close, smtp)
+        by_id = {row.id: row for row, _ in messages}
         if failures or unsent:
-            by_id = {row.id: row for row, _ in messages}
             async with self.sessions() as session:
                 await self._reschedule(session, [by_id[i] for i in failures], failures)
                 if unsent:  # out of time, not failed: due again at once
@@ -186,10 +197,11 @@ class MailDispatcher:
             if failures:
                 log.warning("mail delivery failed; will retry", extra={
                     "failed": len(failures), "sent": result.sent, "error": next(iter(failures.values()))})
-        result.next_due_in = 0.0 if unsent else None
+        retries = [retry_delay(by_id[i].attempts) for i in failures] if failures else []
+        result.next_due_in = 0.0 if unsent else min(retries, default=None)
         return result
 
-    async def _claim(self, session: AsyncSession) -> list[_Claimed]:
+    async def _claim(self, conn: AsyncConnection) -> list[_Claimed]:
         due = (
             select(NotifyOutbox.id)
             .where(NotifyOutbox.sent_at.is_(None), NotifyOutbox.failed_at.is_(None),
@@ -200,19 +212,16 @@ class MailDispatcher:
             .cte("due")
         )
         o = NotifyOutbox
-        rows = await session.execute(
+        rows = await conn.execute(
             update(o).where(o.id == due.c.id)
             .values(attempts=o.attempts + 1, next_attempt_at=func.now() + self.lease)
             .returning(o.id, o.dedupe_key, o.user_id, o.document_id, o.event, o.step, o.comment,
-                       o.with_action_link, o.message_id, o.attempts, o.created_at),
-            execution_options={"synchronize_session": False},
+                       o.with_action_link, o.message_id, o.attempts, o.created_at)
         )
-        claimed = sorted((_Claimed(**row._asdict()) for row in rows), key=lambda c: c.id)
-        await session.commit()
-        return claimed
+        return sorted((_Claimed(**row._asdict()) for row in rows), key=lambda c: c.id)
 
-    async def _next_due_in(self, session: AsyncSession) -> float | None:
-        due: datetime | None = (await session.execute(
+    async def _next_due_in(self, conn: AsyncConnection) -> float | None:
+        due: datetime | None = (await conn.execute(
             select(func.min(NotifyOutbox.next_attempt_at))
             .where(NotifyOutbox.sent_at.is_(None), NotifyOutbox.failed_at.is_(None))
         )).scalar_one()
@@ -243,16 +252,20 @@ class MailDispatcher:
         base = self.settings.public_base_url.rstrip("/")
         messages: list[tuple[_Claimed, Callable[[], Message]]] = []
         skipped: list[_Claimed] = []
+        sendable = []
         for c in claimed:
             user, doc = users.get(c.user_id), docs.get(c.document_id)
             if user is None or doc is None or not user.email or not user.is_active:
                 skipped.append(c)
-                continue
-            action_url = None
-            if c.with_action_link and c.step is not None and (doc.id, c.step, user.id) in pending:
-                token = await email_links.issue(session, self.settings, document_id=doc.id, step=c.step,
-                                                approver_id=user.id)
-                action_url = f"{base}/api/v1/approval/email-actions/{token}"
+            else:
+                sendable.append((c, user, doc))
+        tokens = await email_links.issue_many(session, self.settings, [
+            (doc.id, c.step, user.id) for c, user, doc in sendable
+            if c.with_action_link and c.step is not None and (doc.id, c.step, user.id) in pending
+        ])
+        for c, user, doc in sendable:
+            token = tokens.get((doc.id, c.step, user.id)) if c.with_action_link and c.step is not None else None
+            action_url = f"{base}/api/v1/approval/email-actions/{token}" if token else None
             drafter = users.get(doc.author_id)
             inp = NotifyInput(event=c.event, document_id=doc.id, recipients=[user.id], dedupe_key=c.dedupe_key,
                               step=c.step, comment=c.comment, with_action_links=c.with_action_link)

@@ -1,6 +1,7 @@
 """Notifications: in-app rows and outbox mails (idempotent by key), approval emails (jinja2, ko/en, HTML + text).
 
-`write` runs inside the approval projection's transaction; `portal.notify.dispatcher` sends the outbox.
+`build` gives the rows the approval projection writes in its own transaction; `portal.notify.dispatcher` sends
+the outbox.
 `create_in_app` and `send_email` serve NotificationWorkflow runs started before the outbox existed.
 """
 
@@ -9,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import smtplib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import formataddr, make_msgid
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import func, select, update
@@ -26,7 +29,7 @@ from portal.common.errors import NotFound
 from portal.common.pagination import PageParams, paginate
 from portal.common.schemas import Pagination
 from portal.notify.messages import UI, render_text
-from portal.notify.models import Notification, NotifyOutbox
+from portal.notify.models import Notification
 from portal.settings import Settings
 from portal.users.models import User
 from workflows.approval_contracts import PENDING, NotifyInput
@@ -59,43 +62,66 @@ def _in_app_row(
             "link": f"/approval/documents/{doc.id}", "dedupe_key": row_key(inp, user_id)}
 
 
-async def write(session: AsyncSession, doc: ApprovalDocument, notices: Sequence[NotifyInput]) -> int:
-    """In-app rows and outbox mails for these events in the caller's transaction (never twice: keyed).
+@dataclass(frozen=True)
+class Recipient:
+    id: int
+    name: str
+    email: str | None
+    locale: str
+    is_active: bool
 
-    Inactive recipients get nothing; recipients without an address only the in-app row. Returns how many
-    mails were newly queued, so the caller knows whether to wake the dispatcher after its commit.
-    """
-    if not notices:
-        return 0
-    wanted = {doc.author_id} | {uid for n in notices for uid in n.recipients}
-    people = {
-        row.id: row for row in await session.execute(
-            select(User.id, User.name, User.email, User.locale, User.is_active).where(User.id.in_(wanted))
-        )
-    }
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What the notification texts say about a document."""
+
+    id: int
+    author_id: int
+    title: str
+    document_number: str | None
+
+
+@dataclass
+class Notices:
+    """In-app rows and outbox mails, as columns (one list per column) ready for one multi-row insert each."""
+
+    in_app: dict[str, list[Any]]
+    mails: dict[str, list[Any]]
+
+
+def audience(notices: Sequence[NotifyInput]) -> set[int]:
+    return {uid for n in notices for uid in n.recipients}
+
+
+def build(doc: DocumentFacts, people: dict[int, Recipient], notices: Sequence[NotifyInput]) -> Notices:
+    """The rows `notices` need (keyed, so inserting them twice adds nothing). Inactive recipients get nothing;
+    recipients without an address only the in-app row. `people` holds the recipients and the drafter."""
     drafter = people[doc.author_id].name if doc.author_id in people else ""
-    rows: list[dict[str, object]] = []
-    mails: list[dict[str, object]] = []
+    in_app: list[dict[str, Any]] = []
+    mails: list[dict[str, Any]] = []
     for inp in notices:
         for uid in sorted(set(inp.recipients)):
             person = people.get(uid)
             if person is None or not person.is_active:
                 continue
-            rows.append(_in_app_row(uid, person.locale, doc, drafter, inp))
+            title, body = render_text(person.locale, inp.event, title=doc.title, drafter=drafter,
+                                      number=doc.document_number, comment=inp.comment)
+            key = row_key(inp, uid)
+            in_app.append({"user_id": uid, "type": f"approval.{inp.event}", "title": title[:300], "body": body,
+                           "link": f"/approval/documents/{doc.id}", "dedupe_key": key})
             if person.email:
-                mails.append({
-                    "dedupe_key": row_key(inp, uid), "user_id": uid, "document_id": doc.id, "event": inp.event,
-                    "step": inp.step, "comment": inp.comment, "with_action_link": inp.with_action_links,
-                    "message_id": make_msgid(domain="groupware"),
-                })
-    if rows:
-        await session.execute(insert(Notification).on_conflict_do_nothing(index_elements=["dedupe_key"]), rows)
-    if not mails:
-        return 0
-    queued = await session.execute(
-        insert(NotifyOutbox).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(NotifyOutbox.id), mails
-    )
-    return len(queued.all())
+                mails.append({"dedupe_key": key, "user_id": uid, "event": inp.event, "step": inp.step,
+                              "comment": inp.comment, "with_action_link": inp.with_action_links,
+                              "message_id": make_msgid(domain="groupware")})
+    return Notices(in_app=_columns(in_app, _IN_APP), mails=_columns(mails, _MAIL))
+
+
+_IN_APP = ("user_id", "type", "title", "body", "link", "dedupe_key")
+_MAIL = ("dedupe_key", "user_id", "event", "step", "comment", "with_action_link", "message_id")
+
+
+def _columns(rows: list[dict[str, Any]], names: tuple[str, ...]) -> dict[str, list[Any]]:
+    return {name: [row[name] for row in rows] for name in names}
 
 
 async def create_in_app(session: AsyncSession, inp: NotifyInput) -> list[int]:
