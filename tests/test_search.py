@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.dialects import postgresql
+
+from portal.search import service
 
 EMP = "/api/v1/search/employees"
 AUTO = "/api/v1/search/autocomplete"
@@ -71,6 +74,42 @@ async def test_inactive_users_are_hidden_and_results_refresh_after_changes(clien
     assert await names(client, admin_headers, EMP, "ㅂㅁㅅ", include_inactive="true") == ["박민수"]
     await client.put(f"/api/v1/admin/users/{users['김민지']['id']}", json={"name": "최민지"}, headers=admin_headers)
     assert await names(client, h, AUTO, "ㅊㅁ") == ["최민지"]
+
+
+async def test_the_first_keystroke_ranks_like_any_prefix_from_the_first_character_indexes(
+        client, people, make_user, admin_headers, sessions):
+    """One character (`김`, `ㄱ`, `k`) takes the per-arm index shape; the answer is the same top N a full sort of
+    every match would give: shortest names first, then by name and id, active users only, each user once."""
+    _, h, _ = people
+    for name, en, username in (("김가", "Ga Kim", "kimga"), ("김다온", "Kim Daon", "kdaon"), ("강하늘빛", None, "sky"),
+                               ("김나", "Na Kim", "kna")):
+        await make_user(login_as=False, name=name, name_en=en, username=username)
+    gone = await make_user(login_as=False, name="김아", name_en="A Kim", username="kima")
+    await client.delete(f"/api/v1/admin/users/{gone['id']}", headers=admin_headers)
+    async with sessions() as session:
+        everyone = (await session.execute(text(
+            "SELECT id, name, name_en, username, name_chosung FROM users WHERE is_active"))).all()
+
+    def best(match, limit):
+        return [u.name for u in sorted((u for u in everyone if match(u)), key=lambda u: (len(u.name), u.name, u.id))
+                ][:limit]
+
+    assert await names(client, h, AUTO, "김", limit=3) == best(lambda u: u.name.startswith("김"), 3) == [
+        "김가", "김나", "김다온"]
+    assert await names(client, h, AUTO, "ㄱ", limit=5) == best(lambda u: u.name_chosung.startswith("ㄱ"), 5)
+    assert "강하늘빛" in await names(client, h, AUTO, "ㄱ", limit=20)
+    latin = await names(client, h, AUTO, "K", limit=20)  # English name or username, either case
+    expected = best(lambda u: (u.name_en or "").lower().startswith("k") or u.username.startswith("k"), 20)
+    assert sorted(latin) == sorted(expected) and len(latin) == len(set(latin)) and "김가" in latin
+    assert "김아" not in latin
+    async with sessions() as session:  # each arm is read from its index in rank order, not sorted
+        await session.execute(text("SET LOCAL enable_seqscan = off"))
+        for q, index in (("김", "ix_users_name_first"), ("ㄱ", "ix_users_name_chosung_first"),
+                         ("k", "ix_users_username_first")):
+            statement = service.autocomplete_query(q, limit=8).params(service.autocomplete_params(q, limit=8))
+            sql = statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+            plan = "\n".join(r[0] for r in await session.execute(text(f"EXPLAIN {sql}")))
+            assert index in plan, plan
 
 
 async def test_results_are_cached_in_redis(client, people, redis):

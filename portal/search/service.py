@@ -8,7 +8,20 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from redis.asyncio import Redis
-from sqlalchemy import Integer, Select, Text, any_, bindparam, case, func, literal_column, or_, select, union
+from sqlalchemy import (
+    Integer,
+    Select,
+    Text,
+    any_,
+    bindparam,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+    union,
+    union_all,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from portal.common.schemas import OutputModel
@@ -242,24 +255,56 @@ def _autocomplete_query(chosung: bool) -> Select[Any]:
     return _with_department(top).order_by(func.length(top.c.name), top.c.name, top.c.id)
 
 
-_AUTOCOMPLETE = {False: _autocomplete_query(False), True: _autocomplete_query(True)}
+_FIRST = bindparam("first", type_=Text)
+_LOWER_FIRST = bindparam("lower_first", type_=Text)
+
+
+def _first_character_query(chosung: bool) -> Select[Any]:
+    """The first keystroke: a one-character prefix matches a fifth of the company (`김`), too many to sort. Each
+    arm reads its top N straight from an index in rank order (`ix_users_*_first`: first character, active,
+    then the rank's own columns), and the best N of those few rows are the best N overall."""
+    order = (func.length(User.name), User.name, User.id)
+    firsts = ([(User.name_chosung, _FIRST)] if chosung else
+              [(User.name, _FIRST), (func.lower(User.name_en), _LOWER_FIRST), (User.username, _LOWER_FIRST)])
+    arms = [_user_columns().where(func.left(column, 1) == value, User.is_active.is_(True)).order_by(*order)
+            .limit(_LIMIT) for column, value in firsts]
+    # UNION ALL and DISTINCT ON: with UNION, PostgreSQL sorts each arm for the duplicate check instead of
+    # reading it from its index in rank order (25 ms instead of 0.1 ms for `김`).
+    hits = (arms[0] if len(arms) == 1 else union_all(*arms)).subquery("arms")
+    rank = (func.length(hits.c.name), hits.c.name, hits.c.id)
+    top = select(hits).distinct(*rank).order_by(*rank).limit(_LIMIT).subquery("top")
+    return _with_department(top).order_by(func.length(top.c.name), top.c.name, top.c.id)
+
+
+# (chosung, one character) -> the kept statement
+_AUTOCOMPLETE = {(False, False): _autocomplete_query(False), (True, False): _autocomplete_query(True),
+                 (False, True): _first_character_query(False), (True, True): _first_character_query(True)}
+
+
+def _autocomplete_shape(q: str) -> tuple[bool, bool]:
+    q = q.strip()
+    chosung = is_chosung(q)
+    return chosung, len(q.replace(" ", "") if chosung else q) == 1
 
 
 def autocomplete_params(q: str, *, limit: int) -> dict[str, Any]:
     q = q.strip()
-    if is_chosung(q):
+    chosung, one = _autocomplete_shape(q)
+    if one:
+        return {"first": q.replace(" ", ""), "lower_first": q.lower(), "limit": limit}
+    if chosung:
         return {"initials_prefix": f"{escape_like(q.replace(' ', ''))}%", "limit": limit}
     return {"prefix": f"{escape_like(q)}%", "lower_prefix": f"{escape_like(q.lower())}%", "limit": limit}
 
 
 def autocomplete_query(q: str, *, limit: int) -> Select[Any]:
     """The kept statement for `q` (it takes the bind parameters of `autocomplete_params`)."""
-    return _AUTOCOMPLETE[is_chosung(q.strip())]
+    return _AUTOCOMPLETE[_autocomplete_shape(q)]
 
 
 async def autocomplete(session: Executor, q: str, *, limit: int) -> list[dict[str, Any]]:
     """Prefix matches only (name, 초성, English name, username), active users, best first."""
-    statement = _AUTOCOMPLETE[is_chosung(q.strip())]
+    statement = _AUTOCOMPLETE[_autocomplete_shape(q)]
     rows = (await session.execute(statement, autocomplete_params(q, limit=limit))).all()
     return [dict(zip(HIT_FIELDS, row, strict=True)) for row in rows]
 
