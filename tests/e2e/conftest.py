@@ -196,6 +196,25 @@ def e2e_stack(services: TestServices, template_db: str, frontend_dist: Path) -> 
             conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
+LOG_TAIL_LINES = 80
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failed browser test's report ends with the last lines the stack's API and worker logged: the stack and
+    its log directory are gone once the session ends, and a timeout in the browser rarely says why."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    stack = getattr(item, "funcargs", {}).get("e2e_stack")
+    if report.when != "call" or not report.failed or not isinstance(stack, E2EStack):
+        return
+    for name in ("api.log", "worker.log"):
+        path = stack.logs / name
+        if path.exists():
+            tail = path.read_text(errors="replace").splitlines()[-LOG_TAIL_LINES:]
+            report.sections.append((f"e2e stack: last {len(tail)} lines of {name}", "\n".join(tail)))
+
+
 # --- the browser ---------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
