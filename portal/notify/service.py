@@ -210,6 +210,9 @@ def _deliver(host: str, port: int, message: Message) -> None:
 async def get_all(
     session: AsyncSession, user_id: int, params: PageParams, *, unread_only: bool = False
 ) -> tuple[Sequence[Notification], Pagination, int]:
+    # One snapshot for the page, its total and the unread count: under READ COMMITTED each statement sees its
+    # own, and a notification committed between them made the answer disagree (an unread count, no row).
+    await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     stmt = select(Notification).where(Notification.user_id == user_id)
     if unread_only:
         stmt = stmt.where(Notification.is_read.is_(False))
