@@ -61,6 +61,10 @@ async def test_english_email_phone_department_and_position(client, people):
     assert await names(client, h, EMP, "5678") == ["김민수", "박민수"]
     assert await names(client, h, EMP, "0001") == ["이수민"]
     assert len(await names(client, h, EMP, "전략기획")) == 4
+    for q in ("전략기획", "기획", "김민수", "김"):  # the department arm by bigrams, by a scan; names on every hit
+        r = await client.get(EMP, params={"q": q}, headers=h)
+        assert {u["department_name"] for u in r.json()["data"]} == {"전략기획팀"}, q
+    assert (await client.get(AUTO, params={"q": "김민"}, headers=h)).json()["data"][0]["department_name"] == "전략기획팀"
     assert await names(client, h, EMP, "부장") == ["이수민"]
     assert await names(client, h, EMP, "민", department_id=dept["id"], limit=2) == ["김민수", "김민지"]
 
@@ -148,6 +152,12 @@ async def test_two_character_substrings_match_anywhere_through_the_bigram_index(
             "EXPLAIN SELECT id FROM users WHERE gw_user_bigrams(name, name_en, username, email, position, "
             "job_title, name_chosung) @> gw_bigrams('민수')"))).scalars())
     assert "ix_users_search_bigrams" in plan
+    assert await names(client, h, EMP, "기획팀") == ["김민수", "김민지", "남궁민수", "박민수", "이수민"]  # department, by bigrams
+    async with sessions() as session:
+        await session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join((await session.execute(text(
+            "EXPLAIN SELECT id FROM departments WHERE gw_bigrams(name) @> gw_bigrams('기획')"))).scalars())
+    assert "ix_departments_name_bigrams" in plan
 
 
 async def test_one_statement_counts_and_pages_and_a_page_past_the_end_still_counts(client, people):

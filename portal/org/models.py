@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db.base import Base, Timestamps
@@ -10,6 +10,8 @@ from portal.db.base import Base, Timestamps
 
 class Department(Timestamps, Base):
     __tablename__ = "departments"
+    # Migration 0011: the department arm of employee search (portal/search) reads names through their bigrams.
+    __table_args__ = (Index("ix_departments_name_bigrams", text("gw_bigrams(name)"), postgresql_using="gin"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
