@@ -64,7 +64,8 @@ async def test_english_email_phone_department_and_position(client, people):
     for q in ("전략기획", "기획", "김민수", "김"):  # the department arm by bigrams, by a scan; names on every hit
         r = await client.get(EMP, params={"q": q}, headers=h)
         assert {u["department_name"] for u in r.json()["data"]} == {"전략기획팀"}, q
-    assert (await client.get(AUTO, params={"q": "김민"}, headers=h)).json()["data"][0]["department_name"] == "전략기획팀"
+    first = (await client.get(AUTO, params={"q": "김민"}, headers=h)).json()["data"][0]
+    assert first["department_name"] == "전략기획팀"
     assert await names(client, h, EMP, "부장") == ["이수민"]
     assert await names(client, h, EMP, "민", department_id=dept["id"], limit=2) == ["김민수", "김민지"]
 
@@ -152,12 +153,20 @@ async def test_two_character_substrings_match_anywhere_through_the_bigram_index(
             "EXPLAIN SELECT id FROM users WHERE gw_user_bigrams(name, name_en, username, email, position, "
             "job_title, name_chosung) @> gw_bigrams('민수')"))).scalars())
     assert "ix_users_search_bigrams" in plan
-    assert await names(client, h, EMP, "기획팀") == ["김민수", "김민지", "남궁민수", "박민수", "이수민"]  # department, by bigrams
+    # Three characters and more through trigrams: anywhere in a column, never across two, and the same ranking.
+    assert await names(client, h, EMP, "amgun") == ["남궁민수"]
+    assert await names(client, h, EMP, "su Nam") == ["남궁민수"]
+    assert await names(client, h, EMP, "궁민수") == ["남궁민수"]
+    assert await names(client, h, EMP, "ㄱㅁㅅ") == ["김민수", "남궁민수"]  # 초성 prefix first
+    assert await names(client, h, EMP, "kimminsu") == []
+    assert await names(client, h, EMP, "기획팀") == ["김민수", "김민지", "남궁민수", "박민수", "이수민"]  # department
     async with sessions() as session:
         await session.execute(text("SET LOCAL enable_seqscan = off"))
-        plan = "\n".join((await session.execute(text(
-            "EXPLAIN SELECT id FROM departments WHERE gw_bigrams(name) @> gw_bigrams('기획')"))).scalars())
-    assert "ix_departments_name_bigrams" in plan
+        plans = ["\n".join((await session.execute(text(f"EXPLAIN {sql}"))).scalars()) for sql in (
+            "SELECT id FROM departments WHERE gw_bigrams(name) @> gw_bigrams('기획')",
+            "SELECT id FROM users WHERE gw_user_trigrams(name, name_en, username, email, position, job_title, "
+            "name_chosung) @> gw_trigrams('amgun')")]
+    assert "ix_departments_name_bigrams" in plans[0] and "ix_users_search_trigrams" in plans[1]
 
 
 async def test_one_statement_counts_and_pages_and_a_page_past_the_end_still_counts(client, people):
@@ -214,7 +223,9 @@ async def test_statements_are_built_once_per_shape_and_hit_the_compiled_cache(cl
     assert shape == service.search_shape("김철", department_id=None, include_inactive=False)
     assert service.search_statements(shape) is service.search_statements(shape)
     assert service.search_shape("5678", department_id=None, include_inactive=False).phone
-    assert not service.search_shape("김", department_id=None, include_inactive=False).bigrams
+    assert service.search_shape("김", department_id=None, include_inactive=False).grams == 0
+    assert service.search_shape("김민", department_id=None, include_inactive=False).grams == 2
+    assert service.search_shape("ㄱ ㅁ ㅅ", department_id=None, include_inactive=False).grams == 3
 
     _, h, _ = people
     outcomes: list[str] = []

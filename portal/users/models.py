@@ -50,6 +50,10 @@ class User(Timestamps, Base):
         Index("ix_users_search_bigrams",
               text("gw_user_bigrams(name, name_en, username, email, position, job_title, name_chosung)"),
               postgresql_using="gin"),
+        # Migration 0011: employee search's queries of three or more characters.
+        Index("ix_users_search_trigrams",
+              text("gw_user_trigrams(name, name_en, username, email, position, job_title, name_chosung)"),
+              postgresql_using="gin"),
         # Migration 0010: the type-ahead's first keystroke, each prefix arm in rank order.
         *(Index(f"ix_users_{column}_first", text(first), "is_active", text("length(name)"), "name", "id")
           for column, first in (("name", "left(name, 1)"), ("name_en", "left(lower(name_en), 1)"),
