@@ -242,16 +242,14 @@ class _Loader:
         await session.commit()
 
     async def act(self, username: str, doc_id: int, action: str, body: ActionIn) -> None:
-        """The API's action route: resolve 대결, then send the Workflow Update and wait for its projection."""
+        """The API's action route: the same checks and 대결 lookup, then the Workflow Update (which waits for its
+        projection)."""
         async with self.sessions() as session:
             actor = await self.actor(session, username)
-            doc = await documents.get_visible(session, actor, doc_id)
-            assert doc.workflow_id is not None
-            on_behalf = await actions.resolve_on_behalf(session, actor.id, doc, action)
-            workflow = doc.workflow_id
-        await engine.act(self.temporal, workflow, action, ActionInput(
-            actor_id=actor.id, comment=body.comment, on_behalf_of=on_behalf, final=body.final and action == "approve",
-            channel="web", user_agent=CLIENT.user_agent))
+            target = await actions.target(await session.connection(), actor, doc_id, action)
+        await engine.act(self.temporal, target.workflow_id, action, ActionInput(
+            actor_id=actor.id, comment=body.comment, on_behalf_of=target.on_behalf_of,
+            final=body.final and action == "approve", channel="web", user_agent=CLIENT.user_agent))
 
 
 async def load(sessions: SessionFactory, redis: Redis, temporal: Client, settings: Settings,

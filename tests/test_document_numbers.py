@@ -8,9 +8,10 @@ from sqlalchemy import select
 
 from portal.approval import projection
 from portal.approval.models import ApprovalDocument, ApprovalTemplate
+from workflows.approval_contracts import Projection
 
 
-async def test_concurrent_numbering_never_repeats_a_number(sessions, app):
+async def test_concurrent_final_approvals_never_share_a_number_and_a_retry_keeps_its_number(sessions, app):
     async with sessions() as session:
         template = (await session.execute(select(ApprovalTemplate).where(ApprovalTemplate.code == "EXP"))).scalar_one()
         docs = [ApprovalDocument(template_id=template.id, author_id=1, document_type="EXP", title=f"d{i}")
@@ -19,14 +20,21 @@ async def test_concurrent_numbering_never_repeats_a_number(sessions, app):
         await session.commit()
         ids = [d.id for d in docs]
 
-    async def number(doc_id: int) -> str:
+    async def approve(doc_id: int, seq: int = 1) -> str | None:
+        """The final approval's snapshot, as the workflow's projection activity applies it."""
+        snap = Projection(document_id=doc_id, seq=seq, status="approved", current_step=None, lines=[], history=[],
+                          assign_number=True)
         async with sessions() as session:
-            doc = await session.get(ApprovalDocument, doc_id)
-            value = await projection.next_document_number(session, doc)
-            await session.commit()
-            return value
+            return (await projection.apply(session, snap)).document_number
 
-    numbers = await asyncio.gather(*(number(i) for i in ids))
+    numbers = await asyncio.gather(*(approve(i) for i in ids))
     assert len(set(numbers)) == 20
-    assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, 21))
-    assert all(n.startswith("EXP-") for n in numbers)
+    assert sorted(int(str(n).rsplit("-", 1)[1]) for n in numbers) == list(range(1, 21))
+    assert all(str(n).startswith("EXP-") for n in numbers)
+    # A retried or replayed snapshot finds the number already there: same number, no new one drawn.
+    assert await approve(ids[0]) == numbers[0]
+    assert await approve(ids[0], seq=2) == numbers[0]
+    async with sessions() as session:
+        stored = (await session.execute(select(ApprovalDocument.document_number)
+                                        .where(ApprovalDocument.id.in_(ids)))).scalars().all()
+    assert sorted(map(str, stored)) == sorted(map(str, numbers))

@@ -68,19 +68,26 @@ def active_delegators(actor_id: Any, today: Any = None) -> Any:
     )
 
 
-def visible_to(actor: Actor) -> Any:
-    """SQL condition: the actor may read the document (author, on its line, delegate of someone on it)."""
-    if actor.can(Perm.APPROVAL_ADMIN):
-        return ApprovalDocument.id.is_not(None)
-    on_line = exists().where(
+def reads_through_line(actor_id: Any, today: Any = None) -> Any:
+    """SQL condition: the actor, or someone they stand in for `today`, holds a line of the document that lets
+    them read it: 결재, 합의 and 참조 always, 수신 once the document is approved (values or SQL expressions)."""
+    return exists().where(
         ApprovalLine.document_id == ApprovalDocument.id,
-        or_(ApprovalLine.approver_id == actor.id, ApprovalLine.approver_id.in_(active_delegators(actor.id))),
+        or_(ApprovalLine.approver_id == actor_id,
+            ApprovalLine.approver_id.in_(active_delegators(actor_id, today))),
         or_(
             ApprovalLine.line_type.in_(("approval", "agreement", "reference")),
             and_(ApprovalLine.line_type == "receiver", ApprovalDocument.status == APPROVED),
         ),
     )
-    return or_(ApprovalDocument.author_id == actor.id, and_(ApprovalDocument.status != DRAFT, on_line))
+
+
+def visible_to(actor: Actor) -> Any:
+    """SQL condition: the actor may read the document (author, on its line, delegate of someone on it)."""
+    if actor.can(Perm.APPROVAL_ADMIN):
+        return ApprovalDocument.id.is_not(None)
+    return or_(ApprovalDocument.author_id == actor.id,
+               and_(ApprovalDocument.status != DRAFT, reads_through_line(actor.id)))
 
 
 async def get_visible(session: AsyncSession, actor: Actor, document_id: int) -> ApprovalDocument:

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal.approval.models import ApprovalDocument, ApprovalTemplate, DocumentNumberSequence
+from portal.approval.models import DocumentNumberSequence
 from portal.notify import service as notify
 from workflows.approval_contracts import FINAL_STATUSES, Projection
 
@@ -165,11 +165,3 @@ async def _next_number(session: AsyncSession, code: str, rule: str) -> str:
         )
     ).scalar_one()
     return rule.format(code=code, yyyy=year, yy=year % 100, seq=value)
-
-
-async def next_document_number(session: AsyncSession, doc: ApprovalDocument) -> str:
-    """The next number for `doc` from its template's rule (the template's code, else the document type)."""
-    template = await session.get(ApprovalTemplate, doc.template_id) if doc.template_id else None
-    code = template.code if template else doc.document_type
-    rule = template.numbering_rule if template else "{code}-{yyyy}-{seq:06d}"
-    return await _next_number(session, code, rule)
