@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
@@ -19,6 +19,7 @@ from workflows.search_attributes import (
     CURRENT_APPROVERS,
     DOCUMENT_ID,
     DRAFTER_ID,
+    STEP_DEADLINE,
     TEMPLATE_CODE,
 )
 
@@ -41,12 +42,17 @@ def workflow_id(document_id: int, prefix: str = "") -> str:
 
 
 async def start(client: Client, inp: ApprovalInput, *, workflow_id: str, prefix: str = "") -> None:
-    """Start the document's run (its id comes from `workflow_id(document_id, prefix)`)."""
+    """Start the document's run (its id comes from `workflow_id(document_id, prefix)`).
+
+    The start carries the search attributes of the first step, StepDeadline included: the first step's SLA
+    clock starts at `submitted_at`, so the run's first task has nothing to upsert."""
     first = inp.steps[0].approvers if inp.steps else []
+    submitted = datetime.fromisoformat(inp.submitted_at) if inp.submitted_at else datetime.now(UTC)
+    deadline = submitted + timedelta(seconds=inp.sla.escalate_after_seconds)
     try:
         await client.start_workflow(
             ApprovalWorkflow.run,
-            replace(inp, notify_queue=queues.named(queues.NOTIFY, prefix)),
+            replace(inp, notify_queue=queues.named(queues.NOTIFY, prefix), submitted_at=submitted.isoformat()),
             id=workflow_id,
             task_queue=queues.named(queues.APPROVAL, prefix),
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
@@ -56,6 +62,7 @@ async def start(client: Client, inp: ApprovalInput, *, workflow_id: str, prefix:
                 SearchAttributePair(TEMPLATE_CODE, inp.template_code),
                 SearchAttributePair(APPROVAL_STATUS, IN_PROGRESS),
                 SearchAttributePair(CURRENT_APPROVERS, [str(a) for a in first]),
+                SearchAttributePair(STEP_DEADLINE, deadline),
             ]),
             # A document may wait for weeks; the run itself has no timeout, stuck ones are found by SLA.
             task_timeout=timedelta(seconds=10),

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from portal.notify.models import Notification
 from tests.approval_helpers import act, build_company, draft, eventually, get_doc, submit
+from workflows.search_attributes import STEP_DEADLINE
 
 pytestmark = pytest.mark.usefixtures("worker")
 LINK = re.compile(r"http://portal\.test(/api/v1/approval/email-actions/[A-Za-z0-9_-]+)")
@@ -201,6 +202,61 @@ async def test_hold_pauses_the_sla_timers(client, company, admin_headers):
 
     d = await eventually(reminded, timeout=10)
     assert "escalated" not in [h["action"] for h in d["history"]]
+
+
+async def test_the_next_step_is_reminded_at_its_own_deadline_though_the_first_steps_timer_stays_armed(
+    client, company, admin_headers, temporal_client, settings
+):
+    """One SLA timer stays armed across steps: step 1's timer fires at step 1's deadline, after step 2 began. It
+    must remind nobody then and remind step 2's approver once step 2 has waited its own SLA time."""
+    c = company
+    await _short_sla_template(client, admin_headers, "FASTSTEP", 4, 600)
+    line = {"steps": [{"approvers": [c.lead["id"]]}, {"approvers": [c.director["id"]]}]}
+    doc = await draft(client, c.drafter["headers"], template="FASTSTEP", form={}, line=line)
+    loop = asyncio.get_running_loop()
+    await submit(client, c.drafter["headers"], doc["id"])
+    submitted = loop.time()
+    handle = temporal_client.get_workflow_handle(f"{settings.temporal_prefix}approval-{doc['id']}")
+    deadline = (await handle.describe()).typed_search_attributes.get(STEP_DEADLINE)
+    assert deadline is not None  # set by the submission itself
+    await asyncio.sleep(2)
+    assert (await act(client, c.lead["headers"], doc["id"], "approve")).status_code == 200
+    await asyncio.sleep(max(0.0, submitted + 4.8 - loop.time()))  # step 1's deadline has passed, step 2's not
+    history = (await get_doc(client, c.drafter["headers"], doc["id"]))["history"]
+    assert "reminded" not in [h["action"] for h in history]
+
+    async def reminded():
+        d = await get_doc(client, c.drafter["headers"], doc["id"])
+        return [h for h in d["history"] if h["action"] == "reminded"] or None
+
+    (entry,) = await eventually(reminded, timeout=15)
+    assert entry["step_order"] == 1 and entry["details"]["approvers"] == str(c.director["id"])
+    later = (await handle.describe()).typed_search_attributes.get(STEP_DEADLINE)
+    assert later is not None and (later - deadline).total_seconds() >= 1.5  # step 2's own deadline
+    lead_rows = (await client.get("/api/v1/notifications", headers=c.lead["headers"])).json()["data"]
+    assert "approval.reminder" not in {n["type"] for n in lead_rows}
+
+
+async def test_a_step_due_sooner_than_the_armed_escalation_timer_is_still_reminded_on_time(
+    client, company, admin_headers
+):
+    """After step 1's reminder the only timer left waits for the escalation (10 minutes away); step 2's reminder
+    is due sooner, so the armed timer must give way to an earlier one."""
+    c = company
+    await _short_sla_template(client, admin_headers, "FASTSOON", 1, 600)
+    line = {"steps": [{"approvers": [c.lead["id"]]}, {"approvers": [c.director["id"]]}]}
+    doc = await draft(client, c.drafter["headers"], template="FASTSOON", form={}, line=line)
+    await submit(client, c.drafter["headers"], doc["id"])
+
+    async def reminders(count):
+        d = await get_doc(client, c.drafter["headers"], doc["id"])
+        found = [h for h in d["history"] if h["action"] == "reminded"]
+        return found if len(found) >= count else None
+
+    await eventually(lambda: reminders(1), timeout=15)
+    assert (await act(client, c.lead["headers"], doc["id"], "approve")).status_code == 200
+    found = await eventually(lambda: reminders(2), timeout=15)
+    assert [h["step_order"] for h in found] == [0, 1]
 
 
 async def test_agreers_are_told_once_when_their_step_starts_not_again_after_each_approval(client, company, sessions):

@@ -9,7 +9,7 @@ waiting, not time on hold.
 
 Runs recorded before the `LEAN` patch keep their old path on replay: a normal activity per projection, a
 NotificationWorkflow child per event, the SLA timer re-armed and all search attributes upserted on every
-action.
+action. Runs recorded between `LEAN` and `STEADY` keep the lean path with its per-step timer re-arm.
 """
 
 from __future__ import annotations
@@ -67,6 +67,14 @@ LOCAL_TIMEOUT = timedelta(seconds=10)
 # - search attributes are upserted only when one of them changes, and only the changed ones;
 # - "pending" goes to a step's approvers when the step starts, not again after each agreer's approval.
 LEAN = "outbox-local-projection"
+# The patch of new runs (checked first, so a new run records this one marker only); on top of the lean path:
+# - one SLA timer stays armed across steps, hold and resume: when the clock moves and the new deadline is
+#   later, the timer is kept; when it fires before the deadline, it is armed again for the rest. A finished
+#   run leaves it pending (completion drops it), so no cancellation is ever written for a later deadline;
+# - the submission starts the run with ApprovalStatus, CurrentApprovers and StepDeadline already set and
+#   with its own time as the first step's clock start (`submitted_at`), and the run takes those start
+#   values as already upserted: its first task upserts nothing.
+STEADY = "steady-sla-timer"
 
 T = TypeVar("T")
 
@@ -102,7 +110,10 @@ class ApprovalWorkflow:
         self.document_number: str | None = None
         self.projection_lock = asyncio.Lock()
         self.notifications = 0
-        self.lean = False  # decided by workflow.patched(LEAN) as run() starts
+        self.lean = False  # decided by workflow.patched(STEADY) or workflow.patched(LEAN) as run() starts
+        self.steady = False  # workflow.patched(STEADY): one SLA timer kept across steps, start attributes seeded
+        self.alarm: asyncio.Task[None] | None = None  # the armed SLA timer (steady path)
+        self.alarm_at: datetime | None = None  # when it fires
         self.notices: list[NotifyInput] = []  # notifications waiting for the next projection (lean path)
         self.upserted: dict[str, object] | None = None  # search attribute values last upserted (lean path)
         self.started = False  # handlers wait for the submission's own projection and notifications
@@ -118,7 +129,11 @@ class ApprovalWorkflow:
 
     @workflow.run
     async def run(self, inp: ApprovalInput) -> ActionResult:
-        self.lean = workflow.patched(LEAN)
+        if workflow.patched(STEADY):
+            self.lean = self.steady = True
+            self._seed_from_start(inp)
+        else:
+            self.lean = workflow.patched(LEAN)
         self._record("submitted", None, inp.drafter_id, key="submitted")
         first = self._pending()
         if self.lean:
@@ -130,6 +145,8 @@ class ApprovalWorkflow:
             await self._notify("submitted", inp.references)
             await self._notify("pending", first, with_links=True)
         self.started = True
+        if self.steady:
+            await self._wait_steady()
         while self.status not in FINAL_STATUSES:
             if self.status == ON_HOLD:
                 await workflow.wait_condition(lambda: self.status != ON_HOLD)
@@ -417,6 +434,41 @@ class ApprovalWorkflow:
         due = [limit - active for done, limit in ((t.reminded, sla.reminder_after_seconds),
                                                   (t.escalated, sla.escalate_after_seconds)) if not done]
         return min(due) if due else None
+
+    def _seed_from_start(self, inp: ApprovalInput) -> None:
+        """Steady path: the first step's clock starts at the submission (never later than now, in case the
+        API's clock runs ahead of Temporal's), and the search attributes the start set count as upserted."""
+        if inp.submitted_at:
+            self.timers.since = min(datetime.fromisoformat(inp.submitted_at), workflow.now())
+        started = workflow.info().typed_search_attributes
+        approvers = started.get(CURRENT_APPROVERS)
+        self.upserted = {
+            "status": started.get(APPROVAL_STATUS),
+            "approvers": list(approvers) if approvers is not None else None,
+            "deadline": started.get(STEP_DEADLINE),
+        }
+
+    async def _wait_steady(self) -> None:
+        """The main loop of the steady path: fire what is due, keep one SLA timer armed, wake on every move."""
+        while self.status not in FINAL_STATUSES:
+            if self.alarm is not None and self.alarm.done():
+                self.alarm = self.alarm_at = None
+            due = self._seconds_to_next_timer() if self.status != ON_HOLD else None  # hold stops the clock
+            if due is not None and due <= 0:
+                await self._fire_timers()
+                continue
+            if due is not None:
+                at = workflow.now() + timedelta(seconds=due)
+                if self.alarm is not None and self.alarm_at is not None and self.alarm_at > at:
+                    self.alarm.cancel()  # an earlier deadline than the armed timer (not from moving on)
+                    self.alarm = None
+                if self.alarm is None:
+                    self.alarm, self.alarm_at = asyncio.create_task(asyncio.sleep(due)), at
+            # A timer that fires before the deadline (the step moved on, or it was on hold) only loops here.
+            await workflow.wait_condition(self._woken(self.epoch, self.alarm))
+
+    def _woken(self, epoch: int, alarm: asyncio.Task[None] | None) -> Callable[[], bool]:
+        return lambda: self.epoch != epoch or (alarm is not None and alarm.done())
 
     async def _fire_timers(self) -> None:
         sla, active, step = self._input().sla, self._active_seconds(), self.current

@@ -59,6 +59,9 @@ class ApprovalInput:
     receivers: list[int] = field(default_factory=list)
     sla: SlaPolicy = field(default_factory=SlaPolicy)
     notify_queue: str = "groupware-notify"
+    # When the drafter submitted (ISO 8601, UTC), set by `temporal.approval.start`: the first step's SLA clock
+    # starts there, and StepDeadline at start is this plus `sla.escalate_after_seconds` (runs with STEADY).
+    submitted_at: str | None = None
 
 
 @dataclass

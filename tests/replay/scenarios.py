@@ -91,6 +91,66 @@ async def sla_timers(client: Any, c: Company, admin_headers: dict[str, str], **_
     return doc
 
 
+async def sla_timer_across_steps(client: Any, c: Company, admin_headers: dict[str, str], **_: Any) -> int:
+    """One SLA timer kept across a step change, hold and resume (runs with the STEADY patch): the timer armed
+    for step 1's reminder fires before step 2's deadline and is armed again for the rest; the escalation
+    timer fires while the step is on hold, which reminds nobody; after the resume the rest is armed again."""
+    import asyncio
+
+    r = await client.post("/api/v1/approval/templates", headers=admin_headers, json={
+        "code": "REPLAYSLA2", "name": "SLA 단계", "form_schema": {"fields": []},
+        "line_rule": {"approval_levels": 2}, "sla_policy": {"reminder_after_seconds": 3, "escalate_after_seconds": 6}})
+    assert r.status_code == 201
+    doc = await _doc(client, c, template="REPLAYSLA2", form={})
+    assert (await act(client, c.lead["headers"], doc, "approve")).status_code == 200
+
+    async def actions() -> list[str]:
+        return [h["action"] for h in (await get_doc(client, c.drafter["headers"], doc))["history"]]
+
+    for _attempt in range(100):
+        if "reminded" in await actions():
+            break
+        await asyncio.sleep(0.1)
+    assert (await act(client, c.director["headers"], doc, "hold")).status_code == 200
+    await asyncio.sleep(4)  # past the escalation the held step would have reached
+    assert "escalated" not in await actions()
+    assert (await act(client, c.director["headers"], doc, "resume")).status_code == 200
+    for _attempt in range(100):
+        if "escalated" in await actions():
+            break
+        await asyncio.sleep(0.2)
+    assert (await act(client, c.director["headers"], doc, "approve")).status_code == 200
+    assert await actions() == ["submitted", "approved", "reminded", "held", "resumed", "escalated", "approved"]
+    return doc
+
+
+async def sla_timer_earlier_deadline(client: Any, c: Company, admin_headers: dict[str, str], **_: Any) -> int:
+    """After step 1's reminder the armed timer waits for a far escalation; step 2 starts and its reminder is
+    due sooner, so that timer is cancelled and an earlier one armed (runs with the STEADY patch)."""
+    import asyncio
+
+    r = await client.post("/api/v1/approval/templates", headers=admin_headers, json={
+        "code": "REPLAYSLA3", "name": "SLA 재설정", "form_schema": {"fields": []},
+        "line_rule": {"approval_levels": 2},
+        "sla_policy": {"reminder_after_seconds": 1, "escalate_after_seconds": 600}})
+    assert r.status_code == 201
+    doc = await _doc(client, c, template="REPLAYSLA3", form={})
+
+    async def actions() -> list[str]:
+        return [h["action"] for h in (await get_doc(client, c.drafter["headers"], doc))["history"]]
+
+    for expected in (["submitted", "reminded"], ["submitted", "reminded", "approved", "reminded"]):
+        for _attempt in range(100):
+            if await actions() == expected:
+                break
+            await asyncio.sleep(0.1)
+        assert await actions() == expected
+        approver = c.lead if len(expected) == 2 else c.director
+        assert (await act(client, approver["headers"], doc, "approve")).status_code == 200
+    return doc
+
+
 SCENARIOS = [approved_three_steps, rejected, withdrawn, hold_resume_cancel, final_approval, delegated,
-             agreement_groups, sla_timers]
+             agreement_groups, sla_timers, sla_timer_across_steps, sla_timer_earlier_deadline]
+# The sla_timer_* scenarios are recorded from the `_steady` generation on: their timer paths exist only there.
 __all__ = ["DOCS", "SCENARIOS"]

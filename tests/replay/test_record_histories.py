@@ -18,7 +18,9 @@ from tests.approval_helpers import build_company
 from tests.replay.scenarios import SCENARIOS
 
 HISTORIES = Path(__file__).parent / "histories"
-GENERATION = "_outbox"  # "": before the LEAN patch (NotificationWorkflow children, normal activities)
+# "": before the LEAN patch (NotificationWorkflow children, normal activities); "_outbox": LEAN (outbox, local
+# projection, a timer re-armed per step); "_steady": STEADY (one SLA timer across steps, attributes set at start).
+GENERATION = "_steady"
 pytestmark = [
     pytest.mark.skipif(os.environ.get("GW_RECORD_HISTORIES") != "1",
                        reason="recording only: python tests/replay/regenerate.py"),
