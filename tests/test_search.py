@@ -249,6 +249,26 @@ async def test_statements_are_built_once_per_shape_and_hit_the_compiled_cache(cl
     assert len(outcomes) == 10 and compiled == [0, 3, 5, 8], outcomes
 
 
+def test_every_statement_stays_short_enough_for_psycopg_to_cache_its_parsing():
+    """psycopg converts `%(name)s` placeholders with a cache for queries up to 4 KiB only; a longer statement is
+    parsed again on every execution."""
+    import itertools
+
+    from psycopg import _queries
+    from sqlalchemy.dialects import postgresql
+
+    from portal.search import service
+
+    dialect = postgresql.psycopg.dialect()
+    statements = [service.autocomplete_query(q, limit=8) for q in ("김", "ㄱ", "김민", "ㄱㅁ")]
+    for q, department, inactive in itertools.product(("김", "ㄱ", "민수", "ㄱㅁ", "민수진", "5678", "010-1234-5678"),
+                                                     (None, 3), (False, True)):
+        shape = service.search_shape(q, department_id=department, include_inactive=inactive)
+        statements += [service.search_statements(shape).page, service.search_statements(shape).count]
+    longest = max(len(str(statement.compile(dialect=dialect)).encode()) for statement in statements)
+    assert longest <= _queries.MAX_CACHED_STATEMENT_LENGTH
+
+
 async def test_search_answers_from_the_database_while_redis_is_down(services, database, client, people):
     import httpx
 
