@@ -100,7 +100,6 @@ _CONTAINS = bindparam("contains", type_=Text)        # %q% (LIKE-escaped)
 _PREFIX = bindparam("prefix", type_=Text)            # q% (LIKE-escaped)
 _LOWER_PREFIX = bindparam("lower_prefix", type_=Text)
 _INITIALS = bindparam("initials", type_=Text)        # 초성 without spaces
-_INITIALS_CONTAINS = bindparam("initials_contains", type_=Text)
 _INITIALS_PREFIX = bindparam("initials_prefix", type_=Text)
 _PHONE_TAIL = bindparam("phone_tail", type_=Text)    # %digits
 _DEPARTMENT = bindparam("department_id", type_=Integer)
@@ -139,8 +138,7 @@ def search_params(q: str, *, department_id: int | None, limit: int, offset: int)
     escaped, initials = escape_like(q), q.replace(" ", "")
     return {
         "q": q, "q_lower": q.lower(), "contains": f"%{escaped}%", "prefix": f"{escaped}%",
-        "initials": initials, "initials_contains": f"%{escape_like(initials)}%",
-        "initials_prefix": f"{escape_like(initials)}%", "phone_tail": f"%{_digits(q)}",
+        "initials": initials, "initials_prefix": f"{escape_like(initials)}%", "phone_tail": f"%{_digits(q)}",
         "department_id": department_id, "limit": limit, "offset": offset,
     }
 
@@ -269,12 +267,6 @@ def search_statements(shape: SearchShape) -> SearchStatements:
         )
         _search_statements[shape] = found
     return found
-
-
-def employee_query(q: str, *, department_id: int | None, include_inactive: bool) -> Select[Any]:
-    """The page statement for `q`: one page of matching employees with their `rank` and `total` (count(*) OVER
-    (), all hits); it takes the bind parameters of `search_params`."""
-    return search_statements(search_shape(q, department_id=department_id, include_inactive=include_inactive)).page
 
 
 async def employees(
