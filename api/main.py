@@ -49,8 +49,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.effective_database_url, pool_size=settings.db_pool_size)
         reads = create_engine(settings.effective_database_url, pool_size=settings.db_pool_size, autocommit=True)
+        search = create_engine(settings.effective_database_url, pool_size=settings.db_pool_size, autocommit=True,
+                               generic_plans=True)
         redis = Redis.from_url(settings.effective_redis_url, socket_timeout=2, socket_connect_timeout=2)
-        app.state.gw = AppState(settings=settings, engine=engine, reads=reads, sessions=create_session_factory(engine),
+        app.state.gw = AppState(settings=settings, engine=engine, reads=reads, search=search,
+                                sessions=create_session_factory(engine),
                                 redis=redis, storage=build_storage(settings), redis_batch=RedisBatch(redis))
         # Everything allocated at start-up lives for the whole process: keep it out of the collector's scans
         # (full collections over it were the long tail of request latency).
@@ -59,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await redis.aclose()
+            await search.dispose()
             await reads.dispose()
             await engine.dispose()
 

@@ -22,7 +22,8 @@ from temporal.client import connect
 class AppState:
     settings: Settings
     engine: AsyncEngine
-    reads: AsyncEngine  # autocommit connections for read-only hot paths (search, portal data)
+    reads: AsyncEngine  # autocommit connections for read-only hot paths (portal data, an action's target)
+    search: AsyncEngine  # the same, planning each prepared statement once: employee search and type-ahead only
     sessions: SessionFactory
     redis: Redis
     storage: Storage

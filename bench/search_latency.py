@@ -32,6 +32,7 @@ from sqlalchemy.dialects.postgresql.psycopg import PGDialectAsync_psycopg  # noq
 from bench import _search_data as data  # noqa: E402
 from bench._stack import ADMIN_PASSWORD, ADMIN_USERNAME, UVICORN_FLAGS, Server, StackError, stack  # noqa: E402
 from bench.api_baseline import CpuMeter, Result, _cpu_model, _loop_name, _percentile, _runner, _server_stack  # noqa: E402
+from portal.db.session import GENERIC_PLANS  # noqa: E402
 from portal.search import service  # noqa: E402
 
 AUTOCOMPLETE = "/api/v1/search/autocomplete"
@@ -282,8 +283,9 @@ Statement = tuple[str, dict[str, Any]]
 class RawFloor:
     """The statements `portal.search.service` builds for a query, compiled by SQLAlchemy's psycopg dialect as
     the app's engine compiles them (one compilation per statement shape, parameters extracted through the
-    cache key as the engine's compiled cache does), run on plain psycopg connections (autocommit, psycopg
-    defaults, so prepared after 5 runs like the app's), one task per connection; waits for the last ones."""
+    cache key as the engine's compiled cache does), run on plain psycopg connections set up like the app's search
+    engine (autocommit, generic plans, psycopg's defaults: prepared after 5 runs), one task per connection; waits
+    for the last ones."""
 
     def __init__(self, url: str, concurrency: int) -> None:
         self.url = url
@@ -295,7 +297,8 @@ class RawFloor:
 
     def open(self) -> None:
         async def connect() -> list[psycopg.AsyncConnection[Any]]:
-            return [await psycopg.AsyncConnection.connect(self.url, autocommit=True) for _ in range(self.concurrency)]
+            return [await psycopg.AsyncConnection.connect(self.url, autocommit=True, options=GENERIC_PLANS)
+                    for _ in range(self.concurrency)]
 
         self.conns = self.runner.run(connect())
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.dialects import postgresql
 
 from portal.search import service
+from portal.users.models import User
 
 EMP = "/api/v1/search/employees"
 AUTO = "/api/v1/search/autocomplete"
@@ -234,7 +235,7 @@ async def test_statements_are_built_once_per_shape_and_hit_the_compiled_cache(cl
         if ") AS top " in statement or ") AS hits " in statement:  # the search statements only
             outcomes.append(str(context.cache_hit))
 
-    engine = app.state.gw.reads.sync_engine  # the search reads on the autocommit engine
+    engine = app.state.gw.search.sync_engine  # the search reads on an engine of its own
     event.listen(engine, "after_cursor_execute", record)
     try:
         for q in ("김민", "이수", "박민", "ㄱㅁ", "ㅇㅅ"):  # distinct queries: each misses the result cache
@@ -267,6 +268,88 @@ def test_every_statement_stays_short_enough_for_psycopg_to_cache_its_parsing():
         statements += [service.search_statements(shape).page, service.search_statements(shape).count]
     longest = max(len(str(statement.compile(dialect=dialect)).encode()) for statement in statements)
     assert longest <= _queries.MAX_CACHED_STATEMENT_LENGTH
+
+
+def test_prefix_bounds_hold_exactly_the_strings_with_the_prefix():
+    assert service.prefix_bounds("김수") == ("김수", "김숙")
+    assert service.prefix_bounds("ㄱㅁ") == ("ㄱㅁ", "ㄱㅂ")
+    assert service.prefix_bounds("ab%") == ("ab%", "ab&")  # no LIKE: nothing to escape
+    assert service.prefix_bounds("a\ud7ff") == ("a\ud7ff", "a\ue000")  # past the surrogates
+    assert service.prefix_bounds("a\U0010ffff") == ("a\U0010ffff", "b")
+    assert service.prefix_bounds("\U0010ffff") == ("\U0010ffff", "\U0010ffff\U0010ffff")
+    samples = ["김수", "김수민", "김숙", "김숙희", "김숙" + "\U0010ffff", "김수\U0010ffff", "김", "김술"]
+    for prefix in ("김수", "김숙", "김"):
+        lower, below = service.prefix_bounds(prefix)
+        in_range = {s for s in samples if lower.encode() <= s.encode() < below.encode()}  # as text_pattern_ops
+        assert in_range == {s for s in samples if s.startswith(prefix)}, prefix
+
+
+async def test_type_ahead_prefixes_end_exactly_where_the_prefix_ends(client, people, make_user):
+    _, h, _ = people
+    for name, en, username in (("가나", "Gana Kim", "gana"), ("가나다", "Ganada Lee", "ganada"),
+                               ("가낙", "Nak Choi", "nak"), ("가난", "Gan Park", "ganb")):
+        await make_user(login_as=False, name=name, name_en=en, username=username)
+    assert sorted(await names(client, h, AUTO, "가나")) == ["가나", "가나다"]
+    assert sorted(await names(client, h, AUTO, "GANA")) == ["가나", "가나다"]  # English name, any case
+    assert sorted(await names(client, h, AUTO, "gana")) == ["가나", "가나다"]  # and username
+    assert sorted(await names(client, h, AUTO, "ㄱㄴ")) == ["가나", "가나다", "가낙", "가난"]
+    assert await names(client, h, AUTO, "ㄱㄴㄷ") == ["가나다"]
+
+
+async def _generic_plan(session, statement, params) -> str:  # noqa: ANN001
+    """EXPLAIN of `statement` prepared and planned once for every value, as the search engine's connections
+    (psycopg prepares it on its fifth run there), with `params` as this run's values."""
+    import re
+
+    compiled = statement.compile(dialect=postgresql.psycopg.dialect())
+    order: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        if match.group(1) not in order:
+            order.append(match.group(1))
+        return f"${order.index(match.group(1)) + 1}"
+
+    sql = re.sub(r"%\((\w+)\)s", number, str(compiled)).replace("%%", "%")
+    values = {**compiled.params, **params}
+    literals = ", ".join("NULL" if values[n] is None else str(values[n]) if isinstance(values[n], int)
+                         else "'" + str(values[n]).replace("'", "''") + "'" for n in order)
+    await session.execute(text("SET LOCAL plan_cache_mode = force_generic_plan"))
+    await session.execute(text("SET LOCAL enable_seqscan = off"))  # a few rows: make the planner show its index
+    await session.execute(text("PREPARE generic_search AS " + sql.replace(":", "\\:")))
+    try:
+        rows = await session.execute(text(f"EXPLAIN EXECUTE generic_search({literals})".replace(":", "\\:")))
+        return "\n".join(r[0] for r in rows)
+    finally:
+        await session.execute(text("DEALLOCATE generic_search"))
+
+
+async def test_search_statements_are_planned_once_and_still_read_their_indexes(people, app, sessions):
+    """The search engine's connections plan a prepared statement once for every value. A `LIKE $1` could not
+    use a prefix index in such a plan (the pattern is unknown): the type-ahead's prefixes are index ranges."""
+    async with app.state.gw.search.connect() as conn:
+        assert (await conn.execute(text("SHOW plan_cache_mode"))).scalar() == "force_generic_plan"
+    async with app.state.gw.reads.connect() as conn:  # everything else plans per value
+        assert (await conn.execute(text("SHOW plan_cache_mode"))).scalar() == "auto"
+    expected = {"김민": ["ix_users_name_prefix", "ix_users_name_en_prefix", "ix_users_username_prefix"],
+                "ㄱㅁ": ["ix_users_name_chosung_prefix"]}
+    async with sessions() as session, session.begin():
+        for q, indexes in expected.items():
+            # The match alone: on a handful of rows the whole statement reads the active users' index instead.
+            plan = await _generic_plan(session, select(User.id).where(service.prefix_match(service.is_chosung(q))),
+                                       service.autocomplete_params(q, limit=8))
+            assert all(index in plan for index in indexes), plan
+            assert "~~" not in plan  # no LIKE left
+        for q, index in (("김", "ix_users_name_first"), ("ㄱ", "ix_users_name_chosung_first"),
+                         ("k", "ix_users_username_first")):  # the first keystroke's arms, in rank order
+            plan = await _generic_plan(session, service.autocomplete_query(q, limit=8),
+                                       service.autocomplete_params(q, limit=8))
+            assert index in plan, plan
+        for q, index in (("민수", "ix_users_search_bigrams"), ("김민수", "ix_users_search_trigrams"),
+                         ("ㄱㅁㅅ", "ix_users_search_trigrams")):
+            shape = service.search_shape(q, department_id=None, include_inactive=False)
+            plan = await _generic_plan(session, service.search_statements(shape).page,
+                                       service.search_params(q, department_id=None, limit=20, offset=0))
+            assert index in plan, plan
 
 
 async def test_search_answers_from_the_database_while_redis_is_down(services, database, client, people):

@@ -40,8 +40,9 @@ def _reader(user: CurrentUser) -> None:
 
 @asynccontextmanager
 async def _read_only(state: AppState) -> AsyncIterator[AsyncConnection]:
-    """A connection of the read engine (autocommit): no BEGIN and no ROLLBACK round trips around the statement."""
-    async with state.reads.connect() as conn:
+    """A connection of the search engine: autocommit (no BEGIN and no ROLLBACK round trips around the statement),
+    and each search statement planned once per connection rather than on every run (`GENERIC_PLANS`)."""
+    async with state.search.connect() as conn:
         yield conn
 
 
