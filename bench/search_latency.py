@@ -27,8 +27,6 @@ import redis
 if __package__ in (None, ""):  # run as `python bench/search_latency.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy.dialects.postgresql.psycopg import PGDialectAsync_psycopg  # noqa: E402
-
 from bench import _search_data as data  # noqa: E402
 from bench._stack import ADMIN_PASSWORD, ADMIN_USERNAME, UVICORN_FLAGS, Server, StackError, stack  # noqa: E402
 from bench.api_baseline import CpuMeter, Result, _cpu_model, _loop_name, _percentile, _runner, _server_stack  # noqa: E402
@@ -255,44 +253,18 @@ class PythonLoad:
 
 # --- the same SQL, directly ---------------------------------------------------------------------------
 
-class _NoRows:
-    def scalar_one(self) -> int:
-        return 0
-
-    def mappings(self) -> _NoRows:
-        return self
-
-    def all(self) -> list[Any]:
-        return []
-
-
-class _Capture:
-    """Stands in for the AsyncSession the service gets: records each statement it builds, returns no rows."""
-
-    def __init__(self) -> None:
-        self.statements: list[tuple[Any, dict[str, Any] | None]] = []
-
-    async def execute(self, statement: Any, parameters: dict[str, Any] | None = None, /) -> _NoRows:
-        self.statements.append((statement, parameters))
-        return _NoRows()
-
-
 Statement = tuple[str, dict[str, Any]]
 
 
 class RawFloor:
-    """The statements `portal.search.service` builds for a query, compiled by SQLAlchemy's psycopg dialect as
-    the app's engine compiles them (one compilation per statement shape, parameters extracted through the
-    cache key as the engine's compiled cache does), run on plain psycopg connections set up like the app's search
-    engine (autocommit, generic plans, psycopg's defaults: prepared after 5 runs), one task per connection; waits
-    for the last ones."""
+    """The statements `portal.search.service` runs for a query, with the same SQL and parameters it sends to
+    psycopg, on plain psycopg connections set up like the app's search engine (autocommit, generic plans,
+    psycopg's defaults: prepared after 5 runs), one task per connection; waits for the last ones."""
 
     def __init__(self, url: str, concurrency: int) -> None:
         self.url = url
         self.concurrency = concurrency
         self.runner = _runner()
-        self.dialect = PGDialectAsync_psycopg()
-        self.compiled: dict[Any, Any] = {}
         self.conns: list[psycopg.AsyncConnection[Any]] = []
 
     def open(self) -> None:
@@ -312,33 +284,18 @@ class RawFloor:
         finally:
             self.runner.close()
 
-    def statements(self, family: Family, queries: Sequence[str]) -> list[list[Statement]]:
-        return self.runner.run(self._statements(family, queries))
-
-    async def _statements(self, family: Family, queries: Sequence[str]) -> list[list[Statement]]:
+    @staticmethod
+    def statements(family: Family, queries: Sequence[str]) -> list[list[Statement]]:
         out = []
         for q in queries:
-            session: Any = _Capture()
             if family.autocomplete:
-                await service.autocomplete(session, q, limit=AUTOCOMPLETE_LIMIT)
+                statement, params = service.autocomplete_statement(q, limit=AUTOCOMPLETE_LIMIT)
             else:
-                await service.employees(session, q, limit=SEARCH_LIMIT, offset=0, department_id=None,
-                                        include_inactive=False)
-            out.append([self._compile(s, p) for s, p in session.statements])
+                statements, params = service.employee_statement(q, limit=SEARCH_LIMIT, offset=0, department_id=None,
+                                                                include_inactive=False)
+                statement = statements.page
+            out.append([(statement.sql, statement.parameters(params))])
         return out
-
-    def _compile(self, statement: Any, parameters: dict[str, Any] | None) -> Statement:
-        """`parameters`: the values of the statement's bind parameters, as the service passes them to execute."""
-        key = statement._generate_cache_key()
-        compiled = self.compiled.get(key.key)
-        if compiled is None:
-            compiled = statement.compile(dialect=self.dialect, cache_key=key)
-            self.compiled[key.key] = compiled
-            direct = statement.compile(dialect=self.dialect)
-            params = compiled.construct_params(parameters, extracted_parameters=key.bindparams)
-            if (compiled.string, params) != (direct.string, direct.construct_params(parameters)):  # must be exact
-                raise BenchError("cached compilation differs from a direct one")
-        return compiled.string, compiled.construct_params(parameters, extracted_parameters=key.bindparams)
 
     def run(self, requests: Sequence[Sequence[Statement]], seconds: float, *, concurrency: int | None = None,
             limit: int | None = None) -> Sample:

@@ -112,7 +112,8 @@ async def test_the_first_keystroke_ranks_like_any_prefix_from_the_first_characte
         await session.execute(text("SET LOCAL enable_seqscan = off"))
         for q, index in (("김", "ix_users_name_first"), ("ㄱ", "ix_users_name_chosung_first"),
                          ("k", "ix_users_username_first")):
-            statement = service.autocomplete_query(q, limit=8).params(service.autocomplete_params(q, limit=8))
+            kept, params = service.autocomplete_statement(q, limit=8)
+            statement = kept.statement.params(params)
             sql = statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
             plan = "\n".join(r[0] for r in await session.execute(text(f"EXPLAIN {sql}")))
             assert index in plan, plan
@@ -212,14 +213,11 @@ async def test_a_cached_result_is_never_sent_to_a_revoked_token_or_an_inactive_u
     assert r.status_code == 401 and r.json()["error"]["code"] == "INVALID_TOKEN"
 
 
-async def test_statements_are_built_once_per_shape_and_hit_the_compiled_cache(client, people, app):
-    from sqlalchemy import event
-
-    from portal.search import service
-
-    # The type-ahead has two shapes (초성 or not), the search one per combination of its options.
-    assert service.autocomplete_query("김민", limit=8) is service.autocomplete_query("이수", limit=3)
-    assert service.autocomplete_query("ㄱㅁ", limit=8) is not service.autocomplete_query("김민", limit=8)
+async def test_statements_are_built_once_per_shape_and_planned_once_on_the_server(client, people, app):
+    # The type-ahead has two shapes (초성 or not) besides the first keystroke's, the search one per combination
+    # of its options; each is built and compiled once.
+    assert service.autocomplete_statement("김민", limit=8)[0] is service.autocomplete_statement("이수", limit=3)[0]
+    assert service.autocomplete_statement("ㄱㅁ", limit=8)[0] is not service.autocomplete_statement("김민", limit=8)[0]
     shape = service.search_shape("민수", department_id=None, include_inactive=False)
     assert shape == service.search_shape("김철", department_id=None, include_inactive=False)
     assert service.search_statements(shape) is service.search_statements(shape)
@@ -229,25 +227,18 @@ async def test_statements_are_built_once_per_shape_and_hit_the_compiled_cache(cl
     assert service.search_shape("ㄱ ㅁ ㅅ", department_id=None, include_inactive=False).grams == 3
 
     _, h, _ = people
-    outcomes: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
-        if ") AS top " in statement or ") AS hits " in statement:  # the search statements only
-            outcomes.append(str(context.cache_hit))
-
-    engine = app.state.gw.search.sync_engine  # the search reads on an engine of its own
-    event.listen(engine, "after_cursor_execute", record)
-    try:
-        for q in ("김민", "이수", "박민", "ㄱㅁ", "ㅇㅅ"):  # distinct queries: each misses the result cache
-            await names(client, h, AUTO, q)
-        for q in ("민수", "민지", "수민", "5678", "0001"):
-            await names(client, h, EMP, q)
-    finally:
-        event.remove(engine, "after_cursor_execute", record)
-    # Each engine compiles a shape on its first use only (this test's app has a new engine): 김민, ㄱㅁ, 민수 and
-    # 5678 are new shapes, the other six reuse a compiled statement.
-    compiled = [i for i, outcome in enumerate(outcomes) if not outcome.endswith("CACHE_HIT")]
-    assert len(outcomes) == 10 and compiled == [0, 3, 5, 8], outcomes
+    # Distinct queries (each misses the result cache), one shape each, one request at a time: one pooled
+    # connection runs them all. psycopg prepares a statement on its sixth run there, and from then on the
+    # server runs the plan it made once.
+    for q in ("김민", "이수", "박민", "민수", "수민", "민지", "가나", "나다"):
+        await names(client, h, AUTO, q)
+        await names(client, h, EMP, q)
+    async with app.state.gw.search.connect() as conn:
+        prepared = (await conn.execute(text(
+            "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"))).all()
+    for marker in (") AS top ", ") AS hits "):  # the type-ahead's statement, the search's
+        found = [row for row in prepared if marker in row.statement]
+        assert len(found) == 1 and found[0].generic_plans >= 2 and found[0].custom_plans == 0, prepared
 
 
 def test_every_statement_stays_short_enough_for_psycopg_to_cache_its_parsing():
@@ -261,12 +252,13 @@ def test_every_statement_stays_short_enough_for_psycopg_to_cache_its_parsing():
     from portal.search import service
 
     dialect = postgresql.psycopg.dialect()
-    statements = [service.autocomplete_query(q, limit=8) for q in ("김", "ㄱ", "김민", "ㄱㅁ")]
+    statements = [service.autocomplete_statement(q, limit=8)[0] for q in ("김", "ㄱ", "김민", "ㄱㅁ")]
     for q, department, inactive in itertools.product(("김", "ㄱ", "민수", "ㄱㅁ", "민수진", "5678", "010-1234-5678"),
                                                      (None, 3), (False, True)):
         shape = service.search_shape(q, department_id=department, include_inactive=inactive)
         statements += [service.search_statements(shape).page, service.search_statements(shape).count]
-    longest = max(len(str(statement.compile(dialect=dialect)).encode()) for statement in statements)
+    assert all(statement.sql == str(statement.statement.compile(dialect=dialect)) for statement in statements)
+    longest = max(len(statement.sql.encode()) for statement in statements)
     assert longest <= _queries.MAX_CACHED_STATEMENT_LENGTH
 
 
@@ -297,11 +289,10 @@ async def test_type_ahead_prefixes_end_exactly_where_the_prefix_ends(client, peo
 
 
 async def _generic_plan(session, statement, params) -> str:  # noqa: ANN001
-    """EXPLAIN of `statement` prepared and planned once for every value, as the search engine's connections
-    (psycopg prepares it on its fifth run there), with `params` as this run's values."""
+    """EXPLAIN of `statement` (a `DriverStatement`) prepared and planned once for every value, as on the search
+    engine's connections (psycopg prepares it on its sixth run there), with `params` as this run's values."""
     import re
 
-    compiled = statement.compile(dialect=postgresql.psycopg.dialect())
     order: list[str] = []
 
     def number(match: re.Match[str]) -> str:
@@ -309,8 +300,8 @@ async def _generic_plan(session, statement, params) -> str:  # noqa: ANN001
             order.append(match.group(1))
         return f"${order.index(match.group(1)) + 1}"
 
-    sql = re.sub(r"%\((\w+)\)s", number, str(compiled)).replace("%%", "%")
-    values = {**compiled.params, **params}
+    sql = re.sub(r"%\((\w+)\)s", number, statement.sql).replace("%%", "%")
+    values = statement.parameters(params)
     literals = ", ".join("NULL" if values[n] is None else str(values[n]) if isinstance(values[n], int)
                          else "'" + str(values[n]).replace("'", "''") + "'" for n in order)
     await session.execute(text("SET LOCAL plan_cache_mode = force_generic_plan"))
@@ -335,14 +326,14 @@ async def test_search_statements_are_planned_once_and_still_read_their_indexes(p
     async with sessions() as session, session.begin():
         for q, indexes in expected.items():
             # The match alone: on a handful of rows the whole statement reads the active users' index instead.
-            plan = await _generic_plan(session, select(User.id).where(service.prefix_match(service.is_chosung(q))),
+            match = select(User.id).where(service.prefix_match(service.is_chosung(q)))
+            plan = await _generic_plan(session, service.DriverStatement.of(match),
                                        service.autocomplete_params(q, limit=8))
             assert all(index in plan for index in indexes), plan
             assert "~~" not in plan  # no LIKE left
         for q, index in (("김", "ix_users_name_first"), ("ㄱ", "ix_users_name_chosung_first"),
                          ("k", "ix_users_username_first")):  # the first keystroke's arms, in rank order
-            plan = await _generic_plan(session, service.autocomplete_query(q, limit=8),
-                                       service.autocomplete_params(q, limit=8))
+            plan = await _generic_plan(session, *service.autocomplete_statement(q, limit=8))
             assert index in plan, plan
         for q, index in (("민수", "ix_users_search_bigrams"), ("김민수", "ix_users_search_trigrams"),
                          ("ㄱㅁㅅ", "ix_users_search_trigrams")):
@@ -368,3 +359,22 @@ async def test_search_answers_from_the_database_while_redis_is_down(services, da
                 assert await names(http, h, AUTO, "ㄱㅁ") == ["김민수", "김민지"]
                 assert await names(http, h, EMP, "5678") == ["김민수", "박민수"]
             assert await names(http, h, EMP, "ㅂㅁㅅ", include_inactive="true") == ["박민수"]
+
+
+async def test_a_search_on_a_connection_the_server_closed_is_a_503_and_the_next_one_gets_a_new_connection(
+        client, people, app, database, services):
+    """The search runs on the psycopg connection itself, so it does what SQLAlchemy would: a connection found
+    broken is thrown away, and the error is answered like any database outage."""
+    from tests.conftest import _admin_sql
+
+    _, h, _ = people
+    assert await names(client, h, EMP, "민수") == ["김민수", "박민수"]  # one pooled search connection
+    pool = app.state.gw.search.pool
+    assert pool.checkedin() == 1
+    _admin_sql(services, f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}' "
+                         "AND pid <> pg_backend_pid()")
+    r = await client.get(EMP, params={"q": "이수"}, headers=h)  # used again at once: not pinged first
+    assert r.status_code == 503 and r.json()["error"]["code"] == "DEPENDENCY_UNAVAILABLE", r.text
+    assert "이수" not in r.text and "SELECT" not in r.text
+    assert await names(client, h, EMP, "이수") == ["이수민"]
+    assert await names(client, h, AUTO, "김민") == ["김민수", "김민지"]

@@ -7,8 +7,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import psycopg
 from sqlalchemy import Engine, Executable, Result, event
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 SessionFactory = async_sessionmaker[AsyncSession]
@@ -57,6 +58,24 @@ def _ping_when_idle(engine: Engine, after: float) -> None:
             engine.dialect.do_ping(dbapi_connection)
         except engine.dialect.loaded_dbapi.Error as exc:
             raise DisconnectionError("a pooled connection was dead") from exc
+
+
+async def driver_rows(conn: AsyncConnection, sql: str, parameters: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The rows of `sql` (compiled for psycopg: `%(name)s` placeholders), run on the psycopg connection under
+    `conn` itself. For the hottest reads only: SQLAlchemy's execution and result layers cost about 0.6 ms of CPU
+    per employee search, more than the search's own plan. What SQLAlchemy would do on an error is done here:
+    the error comes out as SQLAlchemy's (so it is answered as any other database error), and a connection that
+    psycopg found broken is invalidated (the pool opens a new one instead)."""
+    raw = await conn.get_raw_connection()
+    driver: psycopg.AsyncConnection[Any] = raw.driver_connection  # type: ignore[assignment]
+    try:
+        cursor = await driver.execute(sql, parameters)
+        return await cursor.fetchall()
+    except psycopg.Error as exc:
+        if driver.broken:
+            await conn.invalidate(exc)
+        raise DBAPIError.instance(sql, parameters, exc, psycopg.Error, hide_parameters=True,
+                                  connection_invalidated=driver.broken) from exc
 
 
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:
