@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from portal.common.errors import AppError
@@ -69,6 +69,15 @@ async def _dependency_down(_: Request, exc: Exception) -> JSONResponse:
                           headers={"Retry-After": "5"})
 
 
+async def _refused_value(_: Request, exc: Exception) -> JSONResponse:
+    """PostgreSQL refused a value the request carried (a NUL character in text, a number out of its column's
+    range): that statement failed, so its transaction rolled back and nothing was written."""
+    assert isinstance(exc, DataError)
+    log.warning("value refused by the database", extra={"error": type(exc.orig).__name__})
+    return error_response(422, "INVALID_VALUE",
+                          "a value in the request cannot be stored or searched for (a NUL character, say)")
+
+
 async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled error", extra={"error": describe_exception(exc)})
     return error_response(500, "INTERNAL_ERROR", "internal error", {"request_id": request_id_var.get()})
@@ -84,4 +93,5 @@ def install(app: FastAPI) -> None:
         app.add_exception_handler(exc_type, _dependency_down)
     # Other database errors carry SQL in their text: answered as a plain 500. Errors nobody handles at all
     # are caught by RequestContextMiddleware, so no traceback reaches uvicorn's log either.
+    app.add_exception_handler(DataError, _refused_value)  # the more specific class wins
     app.add_exception_handler(DBAPIError, _unexpected)

@@ -48,6 +48,19 @@ async def test_wrong_types_unknown_fields_and_overlong_strings_are_422_without_e
         assert "p" * 129 not in r.text
 
 
+async def test_a_nul_character_is_a_422_in_a_query_and_in_a_body_and_writes_nothing(client, admin_headers):
+    """PostgreSQL text cannot hold U+0000: the request that carries one is refused, never a 500."""
+    for path in ("/api/v1/search/employees", "/api/v1/search/autocomplete", "/api/v1/search/posts",
+                 "/api/v1/users"):
+        r = await client.get(path, params={"q": "a\x00b", "search": "a\x00b"}, headers=admin_headers)
+        assert r.status_code == 422 and r.json()["error"]["code"] == "INVALID_VALUE", (path, r.text)
+        assert "\\u0000" not in r.text and "SELECT" not in r.text
+    before = (await client.get("/api/v1/admin/organizations", headers=admin_headers)).json()["data"]
+    r = await client.post("/api/v1/admin/organizations", json={"name": "영업\x00팀"}, headers=admin_headers)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "INVALID_VALUE", r.text
+    assert (await client.get("/api/v1/admin/organizations", headers=admin_headers)).json()["data"] == before
+
+
 async def test_request_body_limit_by_declared_length_and_by_stream(services, database, redis):
     from api.main import create_app
 

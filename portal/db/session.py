@@ -32,7 +32,7 @@ def create_engine(url: str, *, pool_size: int = 10, autocommit: bool = False, ge
     """The engine of a process. `autocommit=True` gives one for reads only: its connections stay in autocommit, so
     a statement costs no BEGIN and no ROLLBACK round trip, and a checkout no switching of the session mode.
     `generic_plans=True`: its connections plan each prepared statement once (`GENERIC_PLANS`); psycopg prepares
-    a statement on its fifth run on a connection."""
+    a statement on its sixth run on a connection."""
     options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
     if generic_plans:
         options["connect_args"] = {"options": GENERIC_PLANS}

@@ -111,7 +111,7 @@ def _grams_match(grams: int, query: Any) -> ColumnElement[bool]:
 # Each statement shape is built and compiled once, with bind parameters, and kept for the life of the process
 # (building the employee search took about 5 ms of CPU per request, the type-ahead about 1.3 ms). Per request
 # only the parameters are made, and the SQL goes straight to psycopg (`DriverStatement`), which prepares it on
-# the server on its fifth run on a connection; the search engine's connections then plan it once.
+# the server on its sixth run on a connection; the search engine's connections then plan it once.
 
 _Q = bindparam("q", type_=Text)                      # the query as typed (stripped)
 _Q_LOWER = bindparam("q_lower", type_=Text)          # lower-cased, for the English name
