@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from portal.approval.models import ApprovalActionToken
 from portal.settings import Settings
@@ -60,11 +60,27 @@ async def issue(session: AsyncSession, settings: Settings, *, document_id: int, 
 
 async def issue_many(session: AsyncSession, settings: Settings, targets: Iterable[Target]) -> dict[Target, str]:
     """`issue` for several links at once, in three round trips whatever their number; commits."""
+    tokens = await _issue(session, settings, targets)
+    if tokens:
+        await session.commit()
+    return tokens
+
+
+async def issue_many_autocommit(conn: AsyncConnection, settings: Settings, targets: Iterable[Target]
+                                ) -> dict[Target, str]:
+    """`issue_many` on a connection in autocommit: two statements, each its own commit. A link row left with its
+    placeholder hash (a crash between them) is finished by the next issue of the same target; until then no token
+    matches it, and no mail carrying it has been sent."""
+    return await _issue(conn, settings, targets)
+
+
+async def _issue(db: AsyncSession | AsyncConnection, settings: Settings, targets: Iterable[Target]
+                 ) -> dict[Target, str]:
     wanted = sorted(set(targets))  # one order everywhere: concurrent issuers lock rows alike
     if not wanted:
         return {}
     expires = datetime.now(UTC) + timedelta(seconds=settings.email_link_ttl_seconds)
-    rows = (await session.execute(_ENSURE, [
+    rows = (await db.execute(_ENSURE, [
         {"document_id": d, "step_order": s, "approver_id": a, "nonce": (nonce := secrets.token_hex(16)),
          "token_hash": f"pending-{nonce}", "expires_at": expires}
         for d, s, a in wanted
@@ -77,8 +93,7 @@ async def issue_many(session: AsyncSession, settings: Settings, targets: Iterabl
         if row.token_hash != (digest := token_hash(token)):
             new_hashes.append({"b_id": row.id, "b_hash": digest})
     if new_hashes:
-        await session.execute(_SET_HASH, new_hashes)
-    await session.commit()
+        await db.execute(_SET_HASH, new_hashes)
     return tokens
 
 

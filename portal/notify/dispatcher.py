@@ -24,12 +24,10 @@ from functools import partial
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from portal.approval.models import ApprovalDocument, ApprovalLine
-from portal.db.session import SessionFactory
+from portal.db.session import SessionFactory, driver_rows
 from portal.notify.models import NotifyOutbox
 from portal.notify.service import compose
 from portal.settings import Settings
-from portal.users.models import User
 from workflows.approval_contracts import PENDING, NotifyInput
 
 log = logging.getLogger("portal.notify.dispatcher")
@@ -41,6 +39,42 @@ RETRY_FIRST, RETRY_MAX = 2.0, 600.0
 GIVE_UP_AFTER = timedelta(days=2)
 # Per-message refusals leave the connection usable (smtplib resets the transaction); anything else ends it.
 _MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+
+# The claim, and everything the claimed mails need, in one statement (run on the psycopg connection itself): due
+# rows are moved one lease ahead (skipping rows another dispatcher holds) and come back with their recipient, their
+# document, its drafter's name and whether the recipient still has the step pending (only then does the mail carry
+# an action link).
+_CLAIM = """
+WITH due AS (
+    SELECT id FROM notify_outbox
+     WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
+     ORDER BY next_attempt_at, id
+     LIMIT %(batch)s
+       FOR UPDATE SKIP LOCKED
+), claimed AS (
+    UPDATE notify_outbox AS o
+       SET attempts = o.attempts + 1, next_attempt_at = now() + %(lease)s
+      FROM due
+     WHERE o.id = due.id
+    RETURNING o.id, o.dedupe_key, o.user_id, o.document_id, o.event, o.step, o.comment, o.with_action_link,
+              o.message_id, o.attempts, o.created_at
+)
+SELECT c.id, c.dedupe_key, c.user_id, c.document_id, c.event, c.step, c.comment, c.with_action_link, c.message_id,
+       c.attempts, c.created_at,
+       u.id IS NOT NULL AS user_found, u.name AS user_name, u.email AS user_email, u.locale AS user_locale,
+       coalesce(u.is_active, false) AS user_active,
+       d.id IS NOT NULL AS doc_found, d.title AS doc_title, d.document_number AS doc_number,
+       coalesce(a.name, '') AS drafter_name,
+       (c.with_action_link AND c.step IS NOT NULL AND EXISTS (
+           SELECT 1 FROM approval_lines l
+            WHERE l.document_id = c.document_id AND l.step_order = c.step AND l.approver_id = c.user_id
+              AND l.status = %(pending)s)) AS step_pending
+  FROM claimed c
+  LEFT JOIN users u ON u.id = c.user_id
+  LEFT JOIN approval_documents d ON d.id = c.document_id
+  LEFT JOIN users a ON a.id = d.author_id
+ ORDER BY c.id
+"""
 
 _MARK_SENT = text(
     "WITH sent AS (UPDATE notify_outbox SET sent_at = now(), last_error = NULL WHERE id = :id "
@@ -67,6 +101,31 @@ class _Claimed:
     message_id: str
     attempts: int
     created_at: datetime
+    # What the mail says, read by the claim itself
+    user_found: bool = False
+    user_name: str = ""
+    user_email: str | None = None
+    user_locale: str = "ko"
+    user_active: bool = False
+    doc_found: bool = False
+    doc_title: str = ""
+    doc_number: str | None = None
+    drafter_name: str = ""
+    step_pending: bool = False
+
+
+@dataclass(frozen=True)
+class _Recipient:
+    name: str
+    email: str | None
+    locale: str
+
+
+@dataclass(frozen=True)
+class _Document:
+    id: int
+    title: str
+    document_number: str | None
 
 
 @dataclass
@@ -149,26 +208,25 @@ class MailDispatcher:
     async def dispatch_batch(self) -> BatchResult:
         """Claim due rows, send them over one connection, record each outcome; returns what happened."""
         started = time.monotonic()
-        async with self.engine.connect() as conn:  # the claim is one statement: autocommit, no BEGIN/COMMIT
+        # One autocommit connection for the batch: the claim, the links and each "sent" mark are one statement each,
+        # so BEGIN and COMMIT would be two round trips for nothing.
+        async with self.engine.connect() as conn:
             await conn.execution_options(isolation_level="AUTOCOMMIT")
             claimed = await self._claim(conn)
             if not claimed:
                 return BatchResult(next_due_in=await self._next_due_in(conn))
-        async with self.sessions() as session:
-            messages, skipped = await self._prepare(session, claimed)
+            messages, skipped = await self._prepare(conn, claimed)
             if skipped:
-                await self._give_up(session, skipped, "recipient inactive or without an email address")
-        result = BatchResult(claimed=len(claimed))
-        failures: dict[int, str] = {}
-        unsent: list[int] = []
-        try:
-            smtp = await asyncio.to_thread(self._connect)
-        except (OSError, smtplib.SMTPException) as exc:
-            failures = {row.id: _describe(exc) for row, _ in messages}
-        else:
+                await self._give_up(conn, skipped, "recipient inactive or without an email address")
+            result = BatchResult(claimed=len(claimed))
+            failures: dict[int, str] = {}
+            unsent: list[int] = []
             try:
-                async with self.engine.connect() as marks:  # one connection for the batch's marks, in autocommit:
-                    await marks.execution_options(isolation_level="AUTOCOMMIT")  # each mark its own commit
+                smtp = await asyncio.to_thread(self._connect)
+            except (OSError, smtplib.SMTPException) as exc:
+                failures = {row.id: _describe(exc) for row, _ in messages}
+            else:
+                try:
                     for i, (row, build) in enumerate(messages):
                         if time.monotonic() - started > self.send_window:
                             unsent = [r.id for r, _ in messages[i:]]
@@ -181,10 +239,10 @@ class MailDispatcher:
                         except (OSError, smtplib.SMTPException) as exc:  # the connection is gone
                             failures.update({r.id: _describe(exc) for r, _ in messages[i:]})
                             break
-                        await marks.execute(_MARK_SENT, {"id": row.id})  # sent: recorded before the next one
+                        await conn.execute(_MARK_SENT, {"id": row.id})  # sent: recorded (committed) before the next
                         result.sent += 1
-            finally:
-                await asyncio.to_thread(_close, smtp)
+                finally:
+                    await asyncio.to_thread(_close, smtp)
         by_id = {row.id: row for row, _ in messages}
         if failures or unsent:
             async with self.sessions() as session:
@@ -202,23 +260,8 @@ class MailDispatcher:
         return result
 
     async def _claim(self, conn: AsyncConnection) -> list[_Claimed]:
-        due = (
-            select(NotifyOutbox.id)
-            .where(NotifyOutbox.sent_at.is_(None), NotifyOutbox.failed_at.is_(None),
-                   NotifyOutbox.next_attempt_at <= func.now())
-            .order_by(NotifyOutbox.next_attempt_at, NotifyOutbox.id)
-            .limit(self.batch_size)
-            .with_for_update(skip_locked=True)
-            .cte("due")
-        )
-        o = NotifyOutbox
-        rows = await conn.execute(
-            update(o).where(o.id == due.c.id)
-            .values(attempts=o.attempts + 1, next_attempt_at=func.now() + self.lease)
-            .returning(o.id, o.dedupe_key, o.user_id, o.document_id, o.event, o.step, o.comment,
-                       o.with_action_link, o.message_id, o.attempts, o.created_at)
-        )
-        return sorted((_Claimed(**row._asdict()) for row in rows), key=lambda c: c.id)
+        rows = await driver_rows(conn, _CLAIM, {"batch": self.batch_size, "lease": self.lease, "pending": PENDING})
+        return [_Claimed(*row) for row in rows]
 
     async def _next_due_in(self, conn: AsyncConnection) -> float | None:
         due: datetime | None = (await conn.execute(
@@ -228,49 +271,35 @@ class MailDispatcher:
         return None if due is None else max((due - datetime.now(UTC)).total_seconds(), 0.0)
 
     async def _prepare(
-        self, session: AsyncSession, claimed: list[_Claimed]
+        self, conn: AsyncConnection, claimed: list[_Claimed]
     ) -> tuple[list[tuple[_Claimed, Callable[[], Message]]], list[_Claimed]]:
-        """Everything the claimed mails need, in a handful of queries for the whole batch; returns for each
-        mail a function that renders it, and the rows that cannot be sent at all."""
+        """For each claimed mail a function that renders it, and the rows that cannot be sent at all; the action
+        links of the whole batch are issued in two statements."""
         from portal.approval import email_links  # local: approval imports notify models
 
-        docs = {d.id: d for d in (await session.execute(
-            select(ApprovalDocument).where(ApprovalDocument.id.in_({c.document_id for c in claimed}))
-        )).scalars()}
-        people = {c.user_id for c in claimed} | {d.author_id for d in docs.values()}
-        users = {u.id: u for u in (await session.execute(select(User).where(User.id.in_(people)))).scalars()}
-        linked = [c for c in claimed if c.with_action_link and c.step is not None]
-        pending: set[tuple[int, int, int]] = set()
-        if linked:
-            pending = {tuple(r) for r in await session.execute(  # type: ignore[misc]
-                select(ApprovalLine.document_id, ApprovalLine.step_order, ApprovalLine.approver_id).where(
-                    ApprovalLine.document_id.in_({c.document_id for c in linked}),
-                    ApprovalLine.approver_id.in_({c.user_id for c in linked}),
-                    ApprovalLine.status == PENDING,
-                )
-            )}
         base = self.settings.public_base_url.rstrip("/")
         messages: list[tuple[_Claimed, Callable[[], Message]]] = []
         skipped: list[_Claimed] = []
         sendable = []
         for c in claimed:
-            user, doc = users.get(c.user_id), docs.get(c.document_id)
-            if user is None or doc is None or not user.email or not user.is_active:
+            if not c.user_found or not c.doc_found or not c.user_email or not c.user_active:
                 skipped.append(c)
             else:
-                sendable.append((c, user, doc))
-        tokens = await email_links.issue_many(session, self.settings, [
-            (doc.id, c.step, user.id) for c, user, doc in sendable
-            if c.with_action_link and c.step is not None and (doc.id, c.step, user.id) in pending
+                sendable.append(c)
+        tokens = await email_links.issue_many_autocommit(conn, self.settings, [
+            (c.document_id, c.step, c.user_id) for c in sendable if c.step is not None and c.step_pending
         ])
-        for c, user, doc in sendable:
-            token = tokens.get((doc.id, c.step, user.id)) if c.with_action_link and c.step is not None else None
+        for c in sendable:
+            token = tokens.get((c.document_id, c.step, c.user_id)) if c.with_action_link and c.step is not None \
+                else None
             action_url = f"{base}/api/v1/approval/email-actions/{token}" if token else None
-            drafter = users.get(doc.author_id)
-            inp = NotifyInput(event=c.event, document_id=doc.id, recipients=[user.id], dedupe_key=c.dedupe_key,
-                              step=c.step, comment=c.comment, with_action_links=c.with_action_link)
-            messages.append((c, partial(compose, self.settings, user=user, doc=doc, inp=inp, action_url=action_url,
-                                        drafter=drafter.name if drafter else "", message_id=c.message_id)))
+            inp = NotifyInput(event=c.event, document_id=c.document_id, recipients=[c.user_id],
+                              dedupe_key=c.dedupe_key, step=c.step, comment=c.comment,
+                              with_action_links=c.with_action_link)
+            messages.append((c, partial(
+                compose, self.settings, user=_Recipient(c.user_name, c.user_email, c.user_locale),
+                doc=_Document(c.document_id, c.doc_title, c.doc_number), inp=inp, action_url=action_url,
+                drafter=c.drafter_name, message_id=c.message_id)))
         return messages, skipped
 
     def _connect(self) -> smtplib.SMTP:
@@ -287,10 +316,9 @@ class MailDispatcher:
                 values["next_attempt_at"] = now + timedelta(seconds=retry_delay(row.attempts))
             await session.execute(update(NotifyOutbox).where(NotifyOutbox.id == row.id).values(**values))
 
-    async def _give_up(self, session: AsyncSession, rows: list[_Claimed], reason: str) -> None:
-        await session.execute(update(NotifyOutbox).where(NotifyOutbox.id.in_([r.id for r in rows]))
-                              .values(failed_at=func.now(), last_error=reason))
-        await session.commit()
+    async def _give_up(self, conn: AsyncConnection, rows: list[_Claimed], reason: str) -> None:
+        await conn.execute(update(NotifyOutbox).where(NotifyOutbox.id.in_([r.id for r in rows]))
+                           .values(failed_at=func.now(), last_error=reason))
 
 
 def _render_and_send(smtp: smtplib.SMTP, build: Callable[[], Message]) -> None:

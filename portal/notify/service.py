@@ -17,9 +17,9 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import formataddr, make_msgid
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,6 +39,16 @@ _templates = Environment(
     autoescape=select_autoescape(["html", "j2"], default_for_string=True),
 )
 _text_templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=False)
+# Compiled on first use and kept: `get_template` per mail looked the template up and checked the file's mtime.
+_compiled: dict[str, Template] = {}
+
+
+def _template(name: str) -> Template:
+    template = _compiled.get(name)
+    if template is None:
+        env = _templates if name.endswith(".html.j2") else _text_templates
+        template = _compiled[name] = env.get_template(name)
+    return template
 
 
 def row_key(inp: NotifyInput, user_id: int) -> str:
@@ -147,8 +157,30 @@ async def _is_pending_approver(session: AsyncSession, document_id: int, step: in
     return found.first() is not None
 
 
+class MailRecipient(Protocol):
+    """What a mail needs of its recipient (a `User`, or the dispatcher's row)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def locale(self) -> str: ...
+
+
+class MailDocument(Protocol):
+    """What a mail needs of its document (an `ApprovalDocument`, or the dispatcher's row)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def document_number(self) -> str | None: ...
+
+
 def compose(
-    settings: Settings, *, user: User, doc: ApprovalDocument, drafter: str, inp: NotifyInput,
+    settings: Settings, *, user: MailRecipient, doc: MailDocument, drafter: str, inp: NotifyInput,
     action_url: str | None, message_id: str | None = None,
 ) -> Message:
     locale = user.locale if user.locale in UI else "ko"
@@ -168,8 +200,8 @@ def compose(
     msg["Message-ID"] = message_id or make_msgid(domain="groupware")
     msg["X-Groupware-Event"] = f"approval.{inp.event}"
     msg["X-Groupware-Document"] = str(doc.id)
-    msg.attach(MIMEText(_text_templates.get_template("email.txt.j2").render(**values), "plain", "utf-8"))
-    msg.attach(MIMEText(_templates.get_template("email.html.j2").render(**values), "html", "utf-8"))
+    msg.attach(MIMEText(_template("email.txt.j2").render(**values), "plain", "utf-8"))
+    msg.attach(MIMEText(_template("email.html.j2").render(**values), "html", "utf-8"))
     return msg
 
 
