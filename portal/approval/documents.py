@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, or_, select
+from sqlalchemy import and_, delete, exists, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.approval import forms, lines, templates
@@ -145,6 +145,21 @@ async def delete_draft(session: AsyncSession, actor: Actor, document_id: int) ->
     await session.commit()
 
 
+# A submission's line rows, in the line's order (ids ascending as the detail lists them), and its history row.
+_SUBMITTED = text("""
+WITH history AS (
+    INSERT INTO approval_history (document_id, action, actor_id, channel, ip, user_agent, details, idempotency_key)
+    VALUES (:doc, 'submitted', :actor, :channel, :ip, :agent, CAST('{}' AS jsonb), :key)
+)
+INSERT INTO approval_lines (document_id, step_order, line_type, approver_id, group_rule, required_count, status)
+SELECT :doc, v.step_order, v.line_type, v.approver_id, v.group_rule, v.required_count, v.status
+  FROM unnest(CAST(:l_step AS integer[]), CAST(:l_type AS text[]), CAST(:l_approver AS bigint[]),
+              CAST(:l_rule AS text[]), CAST(:l_required AS integer[]), CAST(:l_status AS text[]))
+       WITH ORDINALITY AS v(step_order, line_type, approver_id, group_rule, required_count, status, n)
+ ORDER BY v.n
+""")
+
+
 async def prepare_submission(
     session: AsyncSession, actor: Actor, document_id: int, *, workflow_id: str, client: ClientInfo,
     settings: Settings,
@@ -163,31 +178,31 @@ async def prepare_submission(
     if template is None or not template.is_active:
         raise ValidationFailed("this template is retired", code="TEMPLATE_INACTIVE")
     doc.form_data = forms.validate_data(template.form_schema, doc.form_data, complete=True)
-    line = await lines.validate(session, actor.id, LineIn.model_validate(doc.line_spec))
-    steps = await lines.workflow_steps(session, template, line)
+    line, finalizing = await lines.validate(session, actor.id, LineIn.model_validate(doc.line_spec), template)
+    steps = lines.workflow_steps(line, finalizing)
     await session.execute(delete(ApprovalLine).where(ApprovalLine.document_id == doc.id))
-    for index, step in enumerate(line.steps):
-        for approver in step.approvers:
-            session.add(ApprovalLine(
-                document_id=doc.id, step_order=index, line_type=step.kind, approver_id=approver,
-                group_rule=step.rule if step.kind == "agreement" else None,
-                required_count=step.required if step.kind == "agreement" else None,
-                status=PENDING if index == 0 else WAITING,
-            ))
-    for kind, members in (("reference", line.references), ("receiver", line.receivers)):
-        for uid in dict.fromkeys(members):
-            session.add(ApprovalLine(document_id=doc.id, step_order=0, line_type=kind, approver_id=uid,
-                                     status="notified"))
+    rows: list[tuple[int, str, int, str | None, int | None, str]] = [  # step, kind, approver, rule, required, status
+        (index, step.kind, approver, step.rule if step.kind == "agreement" else None,
+         step.required if step.kind == "agreement" else None, PENDING if index == 0 else WAITING)
+        for index, step in enumerate(line.steps) for approver in step.approvers
+    ]
+    rows += [(0, kind, uid, None, None, "notified")
+             for kind, members in (("reference", line.references), ("receiver", line.receivers))
+             for uid in dict.fromkeys(members)]
     doc.line_spec = line.model_dump()
     doc.status, doc.current_step = IN_PROGRESS, 0
     doc.submitted_at = datetime.now(UTC)
     doc.workflow_id = workflow_id
-    # The workflow projects the same row under the same key; whichever comes second inserts nothing.
-    session.add(ApprovalHistory(
-        document_id=doc.id, action="submitted", actor_id=actor.id, channel=client.channel, ip=client.ip,
-        user_agent=client.user_agent[:500] if client.user_agent else None,
-        idempotency_key=history_key(workflow_id, "submitted"),
-    ))
+    # The document's UPDATE is flushed first (autoflush); its line rows and the `submitted` history row follow in
+    # one statement. The workflow projects the same history row under the same key; whichever comes second inserts
+    # nothing.
+    await session.execute(_SUBMITTED, {
+        "doc": doc.id, "actor": actor.id, "channel": client.channel, "ip": client.ip,
+        "agent": client.user_agent[:500] if client.user_agent else None,
+        "key": history_key(workflow_id, "submitted"),
+        **{name: [r[i] for r in rows] for i, name in enumerate(
+            ("l_step", "l_type", "l_approver", "l_rule", "l_required", "l_status"))},
+    })
     await session.flush()
     return ApprovalInput(
         document_id=doc.id, drafter_id=actor.id, template_code=template.code, title=doc.title, steps=steps,

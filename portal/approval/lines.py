@@ -35,23 +35,38 @@ def collapse(line: LineIn) -> LineIn:
     return line.model_copy(update={"steps": steps})
 
 
-async def validate(session: AsyncSession, drafter_id: int, line: LineIn) -> LineIn:
-    """Ready for submission: at least one approver, everyone exists and is active, drafter not approving."""
+async def validate(
+    session: AsyncSession, drafter_id: int, line: LineIn, template: ApprovalTemplate
+) -> tuple[LineIn, set[int]]:
+    """Ready for submission: at least one approver, everyone exists and is active, drafter not approving. Also
+    returns the approvers who may give final approval (전결, as `finalizers` decides), read in the same query."""
     line = collapse(line)
     if not line.steps:
         raise ValidationFailed("the approval line needs at least one approver", code="EMPTY_LINE")
     everyone = {a for s in line.steps for a in s.approvers} | set(line.references) | set(line.receivers)
-    found = {
-        u.id: u for u in (await session.execute(select(User).where(User.id.in_(everyone)))).scalars()
-    }
+    found = {r.id: r for r in await session.execute(
+        select(User.id, User.is_active, User.position, _holds_finalize().label("finalize")).where(User.id.in_(everyone))
+    )}
     missing = sorted(everyone - found.keys())
     inactive = sorted(uid for uid, u in found.items() if not u.is_active)
     if missing or inactive:
         raise ValidationFailed("the line names unknown or inactive users", code="INVALID_LINE_MEMBER",
                                details={"unknown": missing, "inactive": inactive})
-    if drafter_id in {a for s in line.steps for a in s.approvers}:
+    approvers = {a for s in line.steps for a in s.approvers}
+    if drafter_id in approvers:
         raise ValidationFailed("the drafter cannot approve their own document", code="DRAFTER_IN_LINE")
-    return line
+    positions = set(template.line_rule.get("final_approval_positions", []))
+    allowed = {uid for uid in approvers
+               if found[uid].finalize or (found[uid].position and found[uid].position in positions)}
+    return line, allowed
+
+
+def _holds_finalize() -> Any:
+    """SQL condition: the user (`User.id`) holds `approval:finalize` through one of their roles."""
+    return exists().where(
+        UserRole.user_id == User.id, role_permissions.c.role_id == UserRole.role_id,
+        Permission.id == role_permissions.c.permission_id, Permission.code == Perm.APPROVAL_FINALIZE,
+    )
 
 
 async def finalizers(session: AsyncSession, template: ApprovalTemplate, approvers: list[int]) -> list[int]:
@@ -60,22 +75,18 @@ async def finalizers(session: AsyncSession, template: ApprovalTemplate, approver
     if not approvers:
         return []
     positions = set(template.line_rule.get("final_approval_positions", []))
-    holds_permission = exists().where(
-        UserRole.user_id == User.id, role_permissions.c.role_id == UserRole.role_id,
-        Permission.id == role_permissions.c.permission_id, Permission.code == Perm.APPROVAL_FINALIZE,
-    )
     rows = await session.execute(
-        select(User.id, User.position, holds_permission.label("finalize")).where(User.id.in_(set(approvers)))
+        select(User.id, User.position, _holds_finalize().label("finalize")).where(User.id.in_(set(approvers)))
     )
     allowed = {r.id for r in rows if r.finalize or (r.position and r.position in positions)}
     return [uid for uid in approvers if uid in allowed]
 
 
-async def workflow_steps(session: AsyncSession, template: ApprovalTemplate, line: LineIn) -> list[StepSpec]:
-    allowed = set(await finalizers(session, template, [a for s in line.steps for a in s.approvers]))
+def workflow_steps(line: LineIn, finalizing: set[int]) -> list[StepSpec]:
+    """The line as the workflow gets it; `finalizing`: the approvers who may give final approval."""
     return [
         StepSpec(approvers=list(s.approvers), kind=s.kind, rule=s.rule if s.kind == "agreement" else "all",
-                 required=s.required, finalizers=[a for a in s.approvers if a in allowed])
+                 required=s.required, finalizers=[a for a in s.approvers if a in finalizing])
         for s in line.steps
     ]
 
