@@ -193,9 +193,9 @@ async def prepare_submission(
     doc.status, doc.current_step = IN_PROGRESS, 0
     doc.submitted_at = datetime.now(UTC)
     doc.workflow_id = workflow_id
-    # The document's UPDATE is flushed first (autoflush); its line rows and the `submitted` history row follow in
-    # one statement. The workflow projects the same history row under the same key; whichever comes second inserts
-    # nothing.
+    # The line rows and the `submitted` history row in one statement (a plain SQL statement does not autoflush: the
+    # document's own UPDATE is flushed just after). The workflow projects the same history row under the same key;
+    # whichever comes second inserts nothing.
     await session.execute(_SUBMITTED, {
         "doc": doc.id, "actor": actor.id, "channel": client.channel, "ip": client.ip,
         "agent": client.user_agent[:500] if client.user_agent else None,
