@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import json
 import os
 import platform
 import shutil
@@ -20,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import psutil
 
 if __package__ in (None, ""):  # run as `python bench/approval_throughput.py`
@@ -30,6 +30,7 @@ from temporalio.client import Client  # noqa: E402
 from temporalio.worker import Worker  # noqa: E402
 
 from bench import _ceiling  # noqa: E402
+from bench._http import JsonClient  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_PASSWORD = "Bench-Admin-Pass-1"
@@ -335,15 +336,15 @@ class Team:
 
 
 class Api:
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: JsonClient) -> None:
         self.client = client
 
     async def call(self, path: str, headers: dict[str, str], body: dict[str, Any] | None = None,
                    expect: int = 200) -> dict[str, Any]:
-        r = await self.client.post(path, json=body, headers=headers)
-        if r.status_code != expect:
-            raise BenchError(f"POST {path} → {r.status_code}: {r.text[:300]}")
-        data: dict[str, Any] = r.json()["data"]
+        status, raw = await self.client.post(path, headers, body)
+        if status != expect:
+            raise BenchError(f"POST {path} → {status}: {raw[:300].decode(errors='replace')}")
+        data: dict[str, Any] = json.loads(raw)["data"]
         return data
 
     async def login(self, username: str, password: str) -> dict[str, str]:
@@ -552,8 +553,8 @@ async def main_async(args: argparse.Namespace, stack: Stack, started: float) -> 
     assert task is not None
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)  # Ctrl-C already cancels
     meter = CpuMeter(stack.pids)
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
-    async with httpx.AsyncClient(base_url=stack.base_url, timeout=60, limits=limits) as http:
+    http = JsonClient.for_url(stack.base_url)
+    try:
         api = Api(http)
         teams = await api.make_teams(args.teams)
         client = await Client.connect(stack.temporal_address)
@@ -596,6 +597,8 @@ async def main_async(args: argparse.Namespace, stack: Stack, started: float) -> 
               f"draft: p50 {ms(percentile(load.draft, 50))} ms, p95 {ms(percentile(load.draft, 95))} ms")
         print(f"  cores: {cores_line(load.cores)}")
         stack.check_alive()
+    finally:
+        await http.aclose()
 
     print()
     reference = ceilings.get(REFERENCE_VARIANT) or next(iter(ceilings.values()), None)
