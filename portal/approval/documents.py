@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, or_, select, text
+from pydantic import BaseModel
+from sqlalchemy import and_, bindparam, delete, exists, or_, select, text
+from sqlalchemy.dialects.postgresql.psycopg import PGDialectAsync_psycopg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.approval import forms, lines, templates
 from portal.approval.models import (
-    ApprovalAttachment,
     ApprovalDelegation,
     ApprovalDocument,
-    ApprovalHistory,
     ApprovalLine,
     ApprovalTemplate,
 )
@@ -29,8 +30,8 @@ from portal.approval.schemas import (
 from portal.auth.permissions import Perm
 from portal.common.context import Actor, ClientInfo
 from portal.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from portal.db.session import driver_rows
 from portal.settings import Settings
-from portal.users.models import User
 from workflows.approval_contracts import (
     APPROVED,
     APPROVED_LINE,
@@ -242,48 +243,93 @@ async def resubmit(session: AsyncSession, actor: Actor, document_id: int) -> App
 
 # --- reading ------------------------------------------------------------------------------------------
 
-async def _names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
-    ids.discard(0)
-    if not ids:
-        return {}
-    rows = await session.execute(select(User.id, User.name).where(User.id.in_(ids)))
-    return {row.id: row.name for row in rows}
+# Everything a detail view needs besides the document row, in one statement and one round trip, as one JSON text
+# that pydantic parses and validates in one pass (`_Read`): the line (lines by type, step, id), the history (oldest
+# first) with the names of who acted and for whom, the attachments, the drafter's name; while the document is open
+# (`open`), who the reader stands in for today; while it is in progress (`acting`), the template's line rule and
+# those of the pending step's approvers the reader acts for, with whether each holds `approval:finalize` (as
+# `lines._holds_finalize`), so that 전결 can be offered. Timestamps come as PostgreSQL writes them in JSON (ISO 8601
+# with the session's offset), which pydantic reads into the same instants and renders exactly as before.
+_DELEGATORS = active_delegators(bindparam("actor"), bindparam("today")).compile(dialect=PGDialectAsync_psycopg())
+_READ = f"""
+WITH delegators AS (SELECT d.delegator_id FROM ({_DELEGATORS}) d WHERE %(open)s)
+SELECT json_build_object(
+    'author_name', (SELECT u.name FROM users u WHERE u.id = %(author)s),
+    'lines', (SELECT coalesce(json_agg(json_build_object(
+                  'line_type', l.line_type, 'step_order', l.step_order, 'approver_id', l.approver_id,
+                  'approver_name', u.name, 'group_rule', l.group_rule, 'required_count', l.required_count,
+                  'status', l.status, 'comment', l.comment, 'acted_by_id', l.acted_by_id,
+                  'on_behalf_of_id', l.on_behalf_of_id, 'acted_at', l.acted_at)
+                  ORDER BY l.line_type, l.step_order, l.id), '[]')
+                FROM approval_lines l LEFT JOIN users u ON u.id = l.approver_id
+               WHERE l.document_id = %(doc)s),
+    'history', (SELECT coalesce(json_agg(json_build_object(
+                    'id', h.id, 'step_order', h.step_order, 'action', h.action, 'actor_id', h.actor_id,
+                    'actor_name', a.name, 'on_behalf_of_id', h.on_behalf_of_id, 'on_behalf_of_name', b.name,
+                    'comment', h.comment, 'channel', h.channel, 'details', h.details, 'created_at', h.created_at)
+                    ORDER BY h.created_at, h.id), '[]')
+                  FROM approval_history h LEFT JOIN users a ON a.id = h.actor_id
+                       LEFT JOIN users b ON b.id = h.on_behalf_of_id
+                 WHERE h.document_id = %(doc)s),
+    'attachments', (SELECT coalesce(json_agg(json_build_object(
+                        'id', f.id, 'filename', f.filename, 'content_type', f.content_type,
+                        'size_bytes', f.size_bytes, 'sha256', f.sha256, 'created_at', f.created_at)
+                        ORDER BY f.id), '[]')
+                      FROM approval_attachments f WHERE f.document_id = %(doc)s),
+    'delegators', (SELECT coalesce(json_agg(delegator_id), '[]') FROM delegators),
+    'line_rule', (SELECT t.line_rule FROM approval_templates t WHERE %(acting)s AND t.id = %(template)s),
+    'candidates', (SELECT coalesce(json_agg(json_build_array(u.id, u.position, EXISTS (
+                       SELECT FROM user_roles r JOIN role_permissions rp ON rp.role_id = r.role_id
+                              JOIN permissions p ON p.id = rp.permission_id
+                        WHERE r.user_id = u.id AND p.code = %(finalize)s))), '[]')
+                     FROM approval_lines l JOIN users u ON u.id = l.approver_id
+                    WHERE %(acting)s AND l.document_id = %(doc)s AND l.line_type IN ('approval', 'agreement')
+                      AND l.status = %(pending)s AND l.step_order = %(step)s
+                      AND (l.approver_id = %(actor)s OR l.approver_id IN (SELECT delegator_id FROM delegators)))
+)::text
+"""
+
+
+class _Read(BaseModel):
+    """`_READ`'s answer."""
+
+    author_name: str | None
+    lines: list[LineOut]
+    history: list[HistoryOut]
+    attachments: list[AttachmentOut]
+    delegators: list[int]
+    line_rule: dict[str, Any] | None  # None: not in progress, or no template
+    candidates: list[tuple[int, str | None, bool]]  # pending approvers the reader acts for: id, position, 전결 right
 
 
 async def detail(session: AsyncSession, actor: Actor, doc: ApprovalDocument) -> DocumentOut:
-    line_rows = (await session.execute(
-        select(ApprovalLine).where(ApprovalLine.document_id == doc.id)
-        .order_by(ApprovalLine.line_type, ApprovalLine.step_order, ApprovalLine.id)
-    )).scalars().all()
-    history_rows = (await session.execute(
-        select(ApprovalHistory).where(ApprovalHistory.document_id == doc.id)
-        .order_by(ApprovalHistory.created_at, ApprovalHistory.id)
-    )).scalars().all()
-    ids = {doc.author_id} | {ln.approver_id for ln in line_rows} | {h.actor_id or 0 for h in history_rows} \
-        | {h.on_behalf_of_id or 0 for h in history_rows}
-    names = await _names(session, ids)
-    out = DocumentOut.model_validate(doc).model_copy(update={
-        "author_name": names.get(doc.author_id),
-        "lines": [LineOut.model_validate(ln).model_copy(update={"approver_name": names.get(ln.approver_id)})
-                  for ln in line_rows],
-        "history": [HistoryOut.model_validate(h).model_copy(update={
-            "actor_name": names.get(h.actor_id or 0), "on_behalf_of_name": names.get(h.on_behalf_of_id or 0)})
-            for h in history_rows],
+    if session.new or session.dirty or session.deleted:
+        await session.flush()  # the statement below is not the ORM's: nothing is flushed for it
+    conn = await session.connection()
+    (found,), = await driver_rows(conn, _READ, {
+        "doc": doc.id, "author": doc.author_id, "actor": actor.id, "today": datetime.now(UTC).date(),
+        "open": doc.status in OPEN, "acting": doc.status == IN_PROGRESS and doc.template_id is not None,
+        "template": doc.template_id, "step": doc.current_step, "pending": PENDING,
+        "finalize": Perm.APPROVAL_FINALIZE.value,
     })
-    out.allowed_actions = await allowed_actions(session, actor, doc, list(line_rows), list(history_rows))
-    attached = await session.execute(
-        select(ApprovalAttachment).where(ApprovalAttachment.document_id == doc.id).order_by(ApprovalAttachment.id)
-    )
-    out.attachments = [AttachmentOut.model_validate(a) for a in attached.scalars()]
-    return out
+    read = _Read.model_validate_json(found)
+    finalizing = lines.finalizing(read.line_rule, read.candidates) if read.line_rule is not None else set()
+    return DocumentOut.model_validate(doc).model_copy(update={
+        "author_name": read.author_name, "lines": read.lines, "history": read.history,
+        "attachments": read.attachments,
+        "allowed_actions": allowed_actions(actor.id, doc, read.lines, read.history, {actor.id, *read.delegators},
+                                           finalizing),
+    })
 
 
-async def allowed_actions(
-    session: AsyncSession, actor: Actor, doc: ApprovalDocument, line_rows: list[ApprovalLine],
-    history: list[ApprovalHistory],
+def allowed_actions(
+    actor_id: int, doc: ApprovalDocument, line_rows: Sequence[LineOut], history: Sequence[HistoryOut],
+    acting_for: set[int], finalizing: set[int],
 ) -> list[str]:
-    """What the UI should offer this user now; the workflow's validators stay the authority."""
-    mine = doc.author_id == actor.id
+    """What the UI should offer this user now; the workflow's validators stay the authority. `acting_for`: the
+    user and whoever they stand in for today (read only while the document is open); `finalizing`: those of the
+    pending step's approvers the user acts for who may give final approval (전결)."""
+    mine = doc.author_id == actor_id
     if doc.status == DRAFT:
         return ["edit", "delete", "submit"] if mine else []
     if doc.status in (REJECTED, WITHDRAWN):
@@ -291,17 +337,12 @@ async def allowed_actions(
     if doc.status not in OPEN:
         return []
     result: list[str] = []
-    delegators = set((await session.execute(active_delegators(actor.id))).scalars())
-    acting_for = {actor.id} | delegators
     steps = [ln for ln in line_rows if ln.line_type in ("approval", "agreement")]
     pending = [ln for ln in steps if ln.status == PENDING and ln.step_order == doc.current_step]
     if doc.status == IN_PROGRESS and any(ln.approver_id in acting_for for ln in pending):
         result += ["approve", "reject", "hold"]
-        template = await session.get(ApprovalTemplate, doc.template_id) if doc.template_id else None
-        if template is not None:
-            who = [ln.approver_id for ln in pending if ln.approver_id in acting_for]
-            if await lines.finalizers(session, template, who):
-                result.append("final_approve")
+        if any(ln.approver_id in finalizing for ln in pending if ln.approver_id in acting_for):
+            result.append("final_approve")
     if doc.status == ON_HOLD:
         held = [h for h in history if h.action in ("held", "resumed")]
         if held and held[-1].action == "held" and (held[-1].on_behalf_of_id or held[-1].actor_id) in acting_for:

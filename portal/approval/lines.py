@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import exists, select
@@ -39,7 +40,7 @@ async def validate(
     session: AsyncSession, drafter_id: int, line: LineIn, template: ApprovalTemplate
 ) -> tuple[LineIn, set[int]]:
     """Ready for submission: at least one approver, everyone exists and is active, drafter not approving. Also
-    returns the approvers who may give final approval (전결, as `finalizers` decides), read in the same query."""
+    returns the approvers who may give final approval (전결, as `finalizing` decides), read in the same query."""
     line = collapse(line)
     if not line.steps:
         raise ValidationFailed("the approval line needs at least one approver", code="EMPTY_LINE")
@@ -55,31 +56,24 @@ async def validate(
     approvers = {a for s in line.steps for a in s.approvers}
     if drafter_id in approvers:
         raise ValidationFailed("the drafter cannot approve their own document", code="DRAFTER_IN_LINE")
-    positions = set(template.line_rule.get("final_approval_positions", []))
-    allowed = {uid for uid in approvers
-               if found[uid].finalize or (found[uid].position and found[uid].position in positions)}
+    allowed = finalizing(template.line_rule, ((uid, found[uid].position, found[uid].finalize) for uid in approvers))
     return line, allowed
 
 
 def _holds_finalize() -> Any:
-    """SQL condition: the user (`User.id`) holds `approval:finalize` through one of their roles."""
+    """SQL condition: the user (`User.id`) holds `approval:finalize` through one of their roles. Restated in
+    `documents._READ` (its `candidates`), which tests/test_document_detail.py checks against this one."""
     return exists().where(
         UserRole.user_id == User.id, role_permissions.c.role_id == UserRole.role_id,
         Permission.id == role_permissions.c.permission_id, Permission.code == Perm.APPROVAL_FINALIZE,
     )
 
 
-async def finalizers(session: AsyncSession, template: ApprovalTemplate, approvers: list[int]) -> list[int]:
-    """Approvers who may give final approval (전결): holders of `approval:finalize`, or of a position the
-    template lists in `line_rule.final_approval_positions`. One query however many approvers."""
-    if not approvers:
-        return []
-    positions = set(template.line_rule.get("final_approval_positions", []))
-    rows = await session.execute(
-        select(User.id, User.position, _holds_finalize().label("finalize")).where(User.id.in_(set(approvers)))
-    )
-    allowed = {r.id for r in rows if r.finalize or (r.position and r.position in positions)}
-    return [uid for uid in approvers if uid in allowed]
+def finalizing(line_rule: dict[str, Any], people: Iterable[tuple[int, str | None, bool]]) -> set[int]:
+    """Of `people` (id, position, whether they hold `approval:finalize`), those who may give final approval (전결)
+    under a template's `line_rule`: holders of the permission, or of a position it lists."""
+    positions = set(line_rule.get("final_approval_positions", []))
+    return {uid for uid, position, holds in people if holds or (position and position in positions)}
 
 
 def workflow_steps(line: LineIn, finalizing: set[int]) -> list[StepSpec]:
