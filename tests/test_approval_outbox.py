@@ -31,13 +31,13 @@ from workflows.approval_contracts import NotifyInput, Projection
 class Server:
     """A real SMTP server in this process that records each message with the connection it came on."""
 
-    def __init__(self, refuse: str | None = None) -> None:
+    def __init__(self, refuse: str | None = None, port: int | None = None) -> None:
         self.received: list[tuple[tuple[str, int], EmailMessage]] = []
         self.refuse = refuse
         self.hold_second = threading.Event()  # set: the second message is answered only after `release`
         self.release = threading.Event()
         self.second_arrived = threading.Event()
-        self.controller = Controller(self, hostname="127.0.0.1", port=free_port())
+        self.controller = Controller(self, hostname="127.0.0.1", port=port or free_port())
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
         if address == self.refuse:
@@ -205,3 +205,40 @@ async def test_the_running_dispatcher_retries_a_refused_mail_when_due_while_new_
         await dispatcher.shutdown()
         await running
         server.controller.stop()
+
+
+async def test_the_connection_is_kept_for_the_next_batch_and_replaced_when_it_idled_or_the_server_dropped_it(
+    client, admin_headers, make_user, sessions, services, database
+):
+    c = await build_company(client, admin_headers, make_user)
+    smtp = Server()
+    smtp.controller.start()
+    settings = make_settings(services, database, smtp_port=smtp.port)
+    dispatcher = MailDispatcher(sessions, settings)
+    await _queue(client, sessions, c, [c.lead["id"], c.director["id"]])
+    assert (await dispatcher.dispatch_batch()).sent == 2
+    await _queue(client, sessions, c, [c.ceo["id"]])
+    assert (await dispatcher.dispatch_batch()).sent == 1
+    assert len({peer for peer, _ in smtp.received}) == 1  # the second batch went over the first one's connection
+
+    # The server goes away and comes back on the same port: the kept connection no longer answers its NOOP,
+    # so the next batch opens a new one instead of failing.
+    smtp.controller.stop()
+    again = Server(port=smtp.port)
+    again.controller.start()
+    try:
+        await _queue(client, sessions, c, [c.lead["id"]])
+        result = await dispatcher.dispatch_batch()
+        assert (result.sent, result.failed) == (1, 0)
+        assert len(again.received) == 1
+
+        # Idle longer than the keep-alive: a new connection (a dispatcher that keeps none has a new one each time).
+        brief = MailDispatcher(sessions, settings, keepalive=0)
+        for person in (c.director, c.ceo):
+            await _queue(client, sessions, c, [person["id"]])
+            assert (await brief.dispatch_batch()).sent == 1
+        assert len({peer for peer, _ in again.received[1:]}) == 2
+        await dispatcher.close_connection()
+        await brief.close_connection()
+    finally:
+        again.controller.stop()

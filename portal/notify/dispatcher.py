@@ -1,4 +1,4 @@
-"""The worker's mail dispatcher: drains the email outbox in batches over one SMTP connection per batch.
+"""The worker's mail dispatcher: drains the email outbox in batches over one SMTP connection, kept between batches.
 
 Approval projections write outbox rows in their own transaction and wake the dispatcher of their process;
 it also polls, so rows written elsewhere (another worker, a retry coming due) go out too. Several
@@ -6,7 +6,9 @@ dispatchers may run against one database: a batch is claimed with `FOR UPDATE SK
 `next_attempt_at` one lease ahead, so nobody else touches it until the lease ends. Each message is marked
 sent in its own commit right after the SMTP server accepted it; a dispatcher killed in between leaves the
 row to be sent again after the lease, with the same Message-ID. SMTP failures are retried with exponential
-backoff (2 s doubling up to 10 min) for two days and never block an approval.
+backoff (2 s doubling up to 10 min) for two days and never block an approval. The connection stays open for
+the next batch while it is idle less than `SMTP_KEEPALIVE` and answers a NOOP, so a busy hour costs the relay
+one connection rather than one per batch.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ log = logging.getLogger("portal.notify.dispatcher")
 LEASE = timedelta(seconds=30)  # a claimed batch belongs to its dispatcher this long
 SEND_WINDOW = 15.0  # seconds after the claim when a batch stops sending, so a send never outlives the lease
 SMTP_TIMEOUT = 10.0  # connect and each command; SEND_WINDOW + SMTP_TIMEOUT stays below LEASE
+SMTP_KEEPALIVE = 30.0  # seconds an idle connection is kept for the next batch (servers wait 5 min: RFC 5321 4.5.3.2)
 RETRY_FIRST, RETRY_MAX = 2.0, 600.0
 GIVE_UP_AFTER = timedelta(days=2)
 # Per-message refusals leave the connection usable (smtplib resets the transaction); anything else ends it.
@@ -141,7 +144,7 @@ class MailDispatcher:
 
     def __init__(
         self, sessions: SessionFactory, settings: Settings, *, batch_size: int = 50, idle_poll: float = 5.0,
-        linger: float = 0.2, lease: timedelta = LEASE,
+        linger: float = 0.2, lease: timedelta = LEASE, keepalive: float = SMTP_KEEPALIVE,
     ) -> None:
         self.sessions = sessions
         self.engine: AsyncEngine = sessions.kw["bind"]
@@ -150,6 +153,9 @@ class MailDispatcher:
         self.idle_poll = idle_poll
         self.linger = linger  # after a wake-up, wait this long so one batch carries the mails of several events
         self.lease = lease
+        self.keepalive = keepalive
+        self._smtp: smtplib.SMTP | None = None  # the connection kept from the last batch
+        self._smtp_idle_since = 0.0  # monotonic clock
         self.send_window = min(SEND_WINDOW, lease.total_seconds() / 2)
         self.task_queue = "(mail dispatcher)"  # named like a Worker's queue in the worker's start-up log
         self._wake = asyncio.Event()
@@ -167,6 +173,8 @@ class MailDispatcher:
         try:
             while not self._stopping:
                 self._wake.clear()
+                if self._smtp is not None and time.monotonic() - self._smtp_idle_since >= self.keepalive:
+                    await self.close_connection()
                 try:
                     result = await self.dispatch_batch()
                     pause = 1.0
@@ -187,6 +195,7 @@ class MailDispatcher:
                 wait = self.idle_poll if due_at is None else min(self.idle_poll, due_at - now)
                 await self._sleep(max(wait, 0.0))
         finally:
+            await self.close_connection()
             self._done.set()
 
     async def shutdown(self) -> None:
@@ -222,10 +231,11 @@ class MailDispatcher:
             failures: dict[int, str] = {}
             unsent: list[int] = []
             try:
-                smtp = await asyncio.to_thread(self._connect)
+                smtp = await self._open()
             except (OSError, smtplib.SMTPException) as exc:
                 failures = {row.id: _describe(exc) for row, _ in messages}
             else:
+                keep = gone = False  # kept for the next batch only if this one ends without the connection failing
                 try:
                     for i, (row, build) in enumerate(messages):
                         if time.monotonic() - started > self.send_window:
@@ -238,11 +248,16 @@ class MailDispatcher:
                             continue
                         except (OSError, smtplib.SMTPException) as exc:  # the connection is gone
                             failures.update({r.id: _describe(exc) for r, _ in messages[i:]})
+                            gone = True
                             break
                         await conn.execute(_MARK_SENT, {"id": row.id})  # sent: recorded (committed) before the next
                         result.sent += 1
-                finally:
-                    await asyncio.to_thread(_close, smtp)
+                    keep = not gone
+                finally:  # also when cancelled mid-send: that connection may be inside a transaction
+                    if keep:
+                        self._smtp, self._smtp_idle_since = smtp, time.monotonic()
+                    else:
+                        await asyncio.to_thread(_close, smtp)
         by_id = {row.id: row for row, _ in messages}
         if failures or unsent:
             async with self.sessions() as session:
@@ -306,6 +321,22 @@ class MailDispatcher:
         host, port = self.settings.effective_smtp
         return smtplib.SMTP(host, port, timeout=SMTP_TIMEOUT)
 
+    async def _open(self) -> smtplib.SMTP:
+        """The connection kept from the last batch if it idled less than `keepalive` and the server still answers
+        it (NOOP), else a new one."""
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            if time.monotonic() - self._smtp_idle_since < self.keepalive and await asyncio.to_thread(_answers, smtp):
+                return smtp
+            await asyncio.to_thread(_close, smtp)
+        return await asyncio.to_thread(self._connect)
+
+    async def close_connection(self) -> None:
+        """QUIT the kept connection, if any (the dispatcher opens a new one when mail comes)."""
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            await asyncio.to_thread(_close, smtp)
+
     async def _reschedule(self, session: AsyncSession, rows: list[_Claimed], errors: dict[int, str]) -> None:
         now = datetime.now(UTC)
         for row in rows:
@@ -323,6 +354,13 @@ class MailDispatcher:
 
 def _render_and_send(smtp: smtplib.SMTP, build: Callable[[], Message]) -> None:
     smtp.send_message(build())
+
+
+def _answers(smtp: smtplib.SMTP) -> bool:
+    try:
+        return smtp.noop()[0] == 250
+    except (OSError, smtplib.SMTPException):
+        return False
 
 
 def _describe(exc: BaseException) -> str:
