@@ -96,6 +96,8 @@ async def _context(session: SessionDep, token: str) -> dict[str, Any]:
     approver = await session.get(User, row.approver_id)
     locale = approver.locale if approver and approver.locale in TEXT else "ko"
     t = TEXT[locale]
+    if approver is None or not approver.is_active:  # deactivation ends the account's links with its sessions
+        return {"status": 404, "message": t["invalid"], "is_error": True, "locale": locale}
     doc = await session.get(ApprovalDocument, row.document_id)
     if doc is None:
         return {"status": 404, "message": t["invalid"], "is_error": True, "locale": locale}
@@ -183,13 +185,13 @@ async def submit(
     """Public. Approves or rejects as the link's approver, for the link's step only; the link is then spent."""
     ctx = await _context(session, token)
     status = ctx.pop("status")
+    if not ctx.get("can_act"):  # unknown, spent or expired: nothing can happen, so the GET page, CSRF or not
+        return _page(status, **ctx)
     expected = email_links.csrf_for(state.settings, token)
     cookie = request.cookies.get(CSRF_COOKIE, "")
     if not (hmac.compare_digest(csrf, expected) and hmac.compare_digest(cookie, expected)):
         ctx.pop("can_act", None)
-        return _page(403, message=TEXT[ctx.get("locale", "ko")]["csrf"], is_error=True, **ctx)
-    if not ctx.get("can_act"):
-        return _page(status, **ctx)
+        return _page(403, message=TEXT[ctx["locale"]]["csrf"], is_error=True, **ctx)
     row: ApprovalActionToken = ctx["row"]
     t = TEXT[ctx["locale"]]
     token_id, workflow = row.id, ctx["doc"].workflow_id
@@ -202,7 +204,10 @@ async def submit(
         await engine.act(await state.temporal(), workflow, action, command)
     except AppError as exc:
         ctx = await _context(session, token)
-        ctx.pop("status")
+        status = ctx.pop("status")
+        if "message" in ctx:  # the step moved on meanwhile (a second click, a race): say who processed it
+            ctx.pop("can_act", None)
+            return _page(status, **ctx)
         return _page(exc.status_code, message=exc.message, is_error=True, csrf=expected,
                      action_url=str(request.url.path), comment=comment, **ctx)
     spent = await session.get(ApprovalActionToken, token_id)
