@@ -55,9 +55,9 @@ async def get_board(board_id: Id, user: Employee, session: SessionDep) -> Envelo
 
 @router.put("/boards/{board_id}", operation_id="board_boards_update", response_model=Envelope[BoardOut])
 async def update_board(
-    board_id: Id, body: BoardUpdate, user: BoardAdmin, session: SessionDep, client: ClientDep
+    board_id: Id, body: BoardUpdate, user: BoardAdmin, session: SessionDep, redis: RedisDep, client: ClientDep
 ) -> Envelope[BoardOut]:
-    return ok(_board_out(await service.update_board(session, user.actor, board_id, body, client), user))
+    return ok(_board_out(await service.update_board(session, redis, user.actor, board_id, body, client), user))
 
 
 @router.get("/boards/{board_id}/posts", operation_id="board_posts_list", response_model=PageEnvelope[PostSummary])

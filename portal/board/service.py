@@ -82,7 +82,7 @@ async def create_board(session: AsyncSession, actor: Actor, data: BoardIn, clien
 
 
 async def update_board(
-    session: AsyncSession, actor: Actor, board_id: int, data: BoardUpdate, client: ClientInfo
+    session: AsyncSession, redis: Redis, actor: Actor, board_id: int, data: BoardUpdate, client: ClientInfo
 ) -> Board:
     board = await get_board(session, board_id)
     changes = data.model_dump(exclude_unset=True)
@@ -92,6 +92,9 @@ async def update_board(
     audit.record(session, action="admin.board_update", client=client, actor=actor, target_type="board",
                  target_id=board.id, details={"fields": sorted(changes)})
     await session.commit()
+    # The post portlets' cache entries are keyed by the reader's roles and department, not by the boards' rules:
+    # a board closed to some readers (or retired, or renamed) must not stay on their portal for the entry's minute.
+    await posts_changed(redis, board.id)
     return board
 
 
@@ -215,7 +218,9 @@ async def update_post(session: AsyncSession, redis: Redis, actor: Actor, post_id
     await readable_board(session, actor, post.board_id)
     if not _may_edit(actor, post):
         raise Forbidden("only the author or a board administrator can edit", code="NOT_AUTHOR")
-    _check_flags(actor, data.is_notice, data.is_pinned)
+    # Clearing a flag is moderation too: an author may not take down the notice or pin an administrator set.
+    _check_flags(actor, data.is_notice is not None and data.is_notice != post.is_notice,
+                 data.is_pinned is not None and data.is_pinned != post.is_pinned)
     changes = data.model_dump(exclude_unset=True)
     if changes.get("content") is not None:
         changes["content"] = clean_html(changes["content"])
