@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
+from pydantic import AfterValidator, StringConstraints
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api.deps import CurrentUser, PageDep, SessionDep, StateDep, TokenDep, current_user, require
@@ -25,7 +26,9 @@ from portal.search.service import EmployeeHit
 
 router = APIRouter(prefix="/search", tags=["search"])
 Reader = Annotated[CurrentUser, Depends(require(Perm.USERS_READ))]
-SearchText = Annotated[str, Query(min_length=1, max_length=100, description="name, 초성, email, phone tail...")]
+# Trimmed (as the searches trim) before the length check: a query of spaces is as empty as no query, not a match-all.
+Text = Annotated[str, AfterValidator(str.strip), StringConstraints(min_length=1, max_length=100)]
+SearchText = Annotated[Text, Query(description="name, 초성, email, phone tail...")]
 
 
 class JsonBytes(Response):
@@ -101,7 +104,7 @@ async def autocomplete(
 
 @router.get("/posts", operation_id="search_posts", response_model=PageEnvelope[PostHit])
 async def search_posts(
-    q: Annotated[str, Query(min_length=1, max_length=100)], user: Reader, session: SessionDep, page: PageDep
+    q: Annotated[Text, Query()], user: Reader, session: SessionDep, page: PageDep
 ) -> PageEnvelope[PostHit]:
     """Posts of every board the user may read (no others are counted or shown). Korean matches by substring,
     English also by word stems; title matches first. `snippet` is escaped HTML with `<mark>` around the match."""
