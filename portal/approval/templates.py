@@ -14,6 +14,7 @@ from portal.approval.schemas import TemplateIn, TemplateUpdate
 from portal.audit import service as audit
 from portal.common.context import Actor, ClientInfo
 from portal.common.errors import Conflict, NotFound, ValidationFailed
+from portal.common.schemas import MAX_JSON_DEPTH, too_deep
 
 DAY = 24 * 3600
 
@@ -106,10 +107,29 @@ def _check_numbering(rule: str) -> None:
 
 
 def _check_sla(raw: dict[str, Any]) -> None:
+    if too_deep(raw):
+        raise ValidationFailed(f"sla_policy may nest at most {MAX_JSON_DEPTH} levels", code="INVALID_SLA_POLICY")
     for key in ("reminder_after_seconds", "escalate_after_seconds"):
         value = raw.get(key)
         if value is not None and (not isinstance(value, int | float) or isinstance(value, bool) or value <= 0):
             raise ValidationFailed(f"{key} must be a positive number of seconds", code="INVALID_SLA_POLICY")
+
+
+def _check_line_rule(raw: dict[str, Any]) -> None:
+    """The two keys the line builders read (`lines.default_line`, `lines.finalizing`), in the shapes they expect:
+    anything else stored here made every draft and submission of the template a 500."""
+    if too_deep(raw):
+        raise ValidationFailed(f"line_rule may nest at most {MAX_JSON_DEPTH} levels", code="INVALID_LINE_RULE")
+    levels = raw.get("approval_levels", 0)  # present means set: they read `null` as a value too
+    if not isinstance(levels, int) or isinstance(levels, bool) or not 0 <= levels <= 10:
+        raise ValidationFailed("approval_levels must be a whole number from 0 to 10", code="INVALID_LINE_RULE")
+    positions = raw.get("final_approval_positions", [])
+    if not (
+        isinstance(positions, list) and len(positions) <= 50
+        and all(isinstance(p, str) and 0 < len(p) <= 100 for p in positions)
+    ):
+        raise ValidationFailed("final_approval_positions must be a list of position names",
+                               code="INVALID_LINE_RULE")
 
 
 async def get_by_code(session: AsyncSession, code: str) -> ApprovalTemplate:
@@ -139,6 +159,7 @@ async def create(session: AsyncSession, actor: Actor, data: TemplateIn, client: 
     parse_schema(data.form_schema)
     _check_numbering(data.numbering_rule)
     _check_sla(data.sla_policy)
+    _check_line_rule(data.line_rule)
     if (await session.execute(select(ApprovalTemplate.id).where(ApprovalTemplate.code == data.code))).first():
         raise Conflict("template code is already in use", code="TEMPLATE_CODE_TAKEN")
     template = ApprovalTemplate(**data.model_dump())
@@ -168,6 +189,8 @@ async def update(
         _check_numbering(changes["numbering_rule"])
     if changes.get("sla_policy") is not None:
         _check_sla(changes["sla_policy"])
+    if changes.get("line_rule") is not None:
+        _check_line_rule(changes["line_rule"])
     for key, value in changes.items():
         if value is not None:
             setattr(template, key, value)

@@ -14,6 +14,21 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+MAX_JSON_DEPTH = 16
+
+
+def too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether free-form JSON (`dict[str, Any]` fields) nests objects and arrays more than `limit` deep. Such a
+    value validates and stores, but pydantic stops serialising at a fixed depth: every later read of it was a 500."""
+    if limit < 0:
+        return True
+    if isinstance(value, dict):
+        return any(too_deep(v, limit - 1) for v in value.values())
+    if isinstance(value, list):
+        return any(too_deep(v, limit - 1) for v in value)
+    return False
+
+
 class InputModel(BaseModel):
     """Request bodies: unknown fields are an error, strings are trimmed."""
 

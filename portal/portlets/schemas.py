@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from portal.common.schemas import InputModel, OutputModel
+from portal.common.schemas import MAX_JSON_DEPTH, InputModel, OutputModel, too_deep
 from portal.users.schemas import UserDetailOut
 
 PortletType = Literal["pending-approvals", "recent-posts", "notices", "org-chart", "my-profile"]
@@ -38,6 +38,9 @@ class LayoutItem(InputModel):
     @field_validator("config")
     @classmethod
     def _config_is_small(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if too_deep(value):
+            raise PydanticCustomError("config_too_deep", "config must nest at most {limit} levels",
+                                      {"limit": MAX_JSON_DEPTH})
         size = len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
         if size > MAX_CONFIG_BYTES:
             raise PydanticCustomError("config_too_large", "config must be at most {limit} bytes of JSON",
