@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.errors import MessageError
 from email.message import Message
 from functools import partial
 
@@ -40,8 +41,9 @@ SMTP_TIMEOUT = 10.0  # connect and each command; SEND_WINDOW + SMTP_TIMEOUT stay
 SMTP_KEEPALIVE = 30.0  # seconds an idle connection is kept for the next batch (servers wait 5 min: RFC 5321 4.5.3.2)
 RETRY_FIRST, RETRY_MAX = 2.0, 600.0
 GIVE_UP_AFTER = timedelta(days=2)
-# Per-message refusals leave the connection usable (smtplib resets the transaction); anything else ends it.
-_MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+# Per-message refusals leave the connection usable (smtplib resets the transaction), and so does a message that
+# cannot be flattened (it fails before any SMTP command): retried later, the batch goes on. Anything else ends it.
+_MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError, MessageError)
 
 # The claim, and everything the claimed mails need, in one statement (run on the psycopg connection itself): due
 # rows are moved one lease ahead (skipping rows another dispatcher holds) and come back with their recipient, their

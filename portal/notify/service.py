@@ -194,9 +194,11 @@ def compose(
     # The compat32 MIME classes, not EmailMessage: the same multipart/alternative with RFC 2047 headers, at
     # about a tenth of the CPU (EmailMessage parses and refolds every header it is given).
     msg = MIMEMultipart("alternative")
-    msg["Subject"] = subject  # compat32 encodes non-ASCII as RFC 2047 words when the message is flattened
+    # One line each: a line break in a title or a name (ASCII ones are not RFC 2047-encoded) made flattening raise,
+    # and that mail held up every mail queued behind it.
+    msg["Subject"] = " ".join(subject.split())  # compat32 encodes non-ASCII as RFC 2047 words when flattened
     msg["From"] = settings.smtp_from
-    msg["To"] = formataddr((user.name, user.email or ""), charset="utf-8")
+    msg["To"] = formataddr((" ".join(user.name.split()), user.email or ""), charset="utf-8")
     msg["Message-ID"] = message_id or make_msgid(domain="groupware")
     msg["X-Groupware-Event"] = f"approval.{inp.event}"
     msg["X-Groupware-Document"] = str(doc.id)
