@@ -164,3 +164,25 @@ async def test_s3_backend_stores_and_serves_through_a_real_s3_endpoint(services,
                 assert got.content == PNG
                 await client.delete(f"/api/v1/approval/attachments/{r.json()['data']['id']}", headers=h)
                 assert "Contents" not in s3.list_objects_v2(Bucket="gw-files")
+
+
+async def test_deleting_a_draft_removes_its_stored_files(client, admin_headers, make_user, settings):
+    c = await build_company(client, admin_headers, make_user)
+    root = settings.data_dir / "files"
+    before = {p for p in root.rglob("*") if p.is_file()}  # other tests' files share the store
+
+    def stored() -> list[bytes]:
+        return sorted(p.read_bytes() for p in root.rglob("*") if p.is_file() and p not in before)
+
+    doc = await draft(client, c.drafter["headers"])
+    kept = await draft(client, c.drafter["headers"], title="남는 초안")
+    for target, name, data in ((doc, "a.pdf", PDF), (doc, "b.png", PNG), (kept, "c.pdf", PDF + b"kept")):
+        r = await upload(client, c.drafter["headers"], target["id"], name, data)
+        assert r.status_code == 201, r.text
+
+    assert stored() == sorted([PDF, PNG, PDF + b"kept"])
+    assert (await client.delete(f"{DOCS}/{doc['id']}", headers=c.lead["headers"])).status_code == 403
+    assert len(stored()) == 3  # refused: nothing removed
+    assert (await client.delete(f"{DOCS}/{doc['id']}", headers=c.drafter["headers"])).status_code == 200
+    assert stored() == [PDF + b"kept"]  # the other draft's file stays
+    assert (await client.get(f"{DOCS}/{doc['id']}", headers=c.drafter["headers"])).status_code == 404

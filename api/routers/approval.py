@@ -167,8 +167,8 @@ async def update_document(
 
 
 @router.delete("/documents/{document_id}", operation_id="approval_documents_delete", response_model=Envelope[None])
-async def delete_document(document_id: Id, user: Employee, session: SessionDep) -> Envelope[None]:
-    await documents.delete_draft(session, user.actor, document_id)
+async def delete_document(document_id: Id, user: Employee, session: SessionDep, state: StateDep) -> Envelope[None]:
+    await documents.delete_draft(session, state.storage, user.actor, document_id)
     return ok(None, "draft deleted")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.approval import forms, lines, templates
 from portal.approval.models import (
+    ApprovalAttachment,
     ApprovalDelegation,
     ApprovalDocument,
     ApprovalLine,
@@ -32,6 +34,7 @@ from portal.common.context import Actor, ClientInfo
 from portal.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from portal.db.session import driver_rows
 from portal.settings import Settings
+from portal.storage.backends import Storage
 from workflows.approval_contracts import (
     APPROVED,
     APPROVED_LINE,
@@ -46,6 +49,8 @@ from workflows.approval_contracts import (
     SlaPolicy,
     history_key,
 )
+
+log = logging.getLogger("portal.approval.documents")
 
 DRAFT = "draft"
 OPEN = (IN_PROGRESS, ON_HOLD)
@@ -139,11 +144,21 @@ async def update_draft(session: AsyncSession, actor: Actor, document_id: int, da
     return doc
 
 
-async def delete_draft(session: AsyncSession, actor: Actor, document_id: int) -> None:
+async def delete_draft(session: AsyncSession, storage: Storage, actor: Actor, document_id: int) -> None:
+    """The draft and its attachments: rows first (committed), then the stored files, whose removal a failing
+    store only logs (an orphaned file is garbage, a half-deleted draft would be an error)."""
     doc = await get(session, document_id, lock=True)
     own_draft(doc, actor)
+    keys = (await session.execute(
+        select(ApprovalAttachment.storage_key).where(ApprovalAttachment.document_id == doc.id))).scalars().all()
     await session.delete(doc)
     await session.commit()
+    for key in keys:
+        try:
+            await storage.delete(key)
+        except Exception:  # noqa: BLE001 (any store error: the draft is gone either way)
+            log.warning("could not remove a deleted draft's attachment from the store", extra={"key": key},
+                        exc_info=True)
 
 
 # A submission's line rows, in the line's order (ids ascending as the detail lists them), and its history row.
