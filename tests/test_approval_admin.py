@@ -37,6 +37,16 @@ async def test_template_crud_is_admin_only_and_validated(client, admin_headers, 
     ]
     for case in bad:
         assert (await client.post(TEMPLATES, json=case, headers=admin_headers)).status_code == 422, case
+    # Numbering rules: the four fields only, and numbers that fit the column (64) with a nine-digit counter; a
+    # width of a billion is refused before anything is built.
+    for rule in ("{seq:0999999999d}", "{code.__class__}-{seq}", "{seq!r}", "{}-{seq}", "{seq:{yyyy}}",
+                 "{code:d}-{seq}", "X" * 56 + "-{seq}"):
+        r = await client.post(TEMPLATES, json={**body, "code": "BADNUM", "numbering_rule": rule}, headers=admin_headers)
+        assert r.status_code == 422 and r.json()["error"]["code"] == "INVALID_NUMBERING_RULE", rule
+    r = await client.put(f"{TEMPLATES}/{tid}", json={"numbering_rule": "T-{yyyy}-{seq:058d}"}, headers=admin_headers)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "INVALID_NUMBERING_RULE"
+    r = await client.put(f"{TEMPLATES}/{tid}", json={"numbering_rule": "T{yy}-{seq:08d}"}, headers=admin_headers)
+    assert r.status_code == 200 and r.json()["data"]["numbering_rule"] == "T{yy}-{seq:08d}"
     r = await client.put(f"{TEMPLATES}/{tid}", json={"name": "국내출장"}, headers=admin_headers)
     assert r.status_code == 200 and r.json()["data"]["name"] == "국내출장"
     assert (await client.delete(f"{TEMPLATES}/{tid}", headers=admin_headers)).json()["data"]["is_active"] is False

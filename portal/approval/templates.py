@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from string import Formatter
 from typing import Any
 
 from sqlalchemy import select
@@ -93,17 +95,36 @@ async def seed(session: AsyncSession) -> None:
             session.add(ApprovalTemplate(**values))
 
 
-def _check_numbering(rule: str) -> None:
+_NUMBER_FIELDS = frozenset({"code", "yyyy", "yy", "seq"})
+_NUMBER_LENGTH = 64  # approval_documents.document_number
+_FIELDS_MESSAGE = "numbering rule may use {code}, {yyyy}, {yy} and {seq}"
+
+
+def _check_numbering(rule: str, code: str) -> None:
+    """A rule that can number every document of the template: its four fields only (no positions, attributes,
+    conversions or nested fields), and numbers that fit the column even with a nine-digit counter. A number that
+    does not fit would fail the final approval's projection, leaving the document stuck."""
+    def refuse(message: str) -> ValidationFailed:
+        return ValidationFailed(message, code="INVALID_NUMBERING_RULE", details={"rule": rule})
+
     try:
-        rule.format(code="X", yyyy=2026, yy=26, seq=1)
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ValidationFailed(
-            "numbering rule may use {code}, {yyyy}, {yy} and {seq}",
-            code="INVALID_NUMBERING_RULE",
-            details={"rule": rule},
-        ) from exc
-    if "{seq" not in rule:
-        raise ValidationFailed("numbering rule must contain {seq}", code="INVALID_NUMBERING_RULE")
+        fields = [(name, spec or "", conversion) for _, name, spec, conversion in Formatter().parse(rule)
+                  if name is not None]
+    except ValueError as exc:
+        raise refuse(_FIELDS_MESSAGE) from exc
+    if any(name not in _NUMBER_FIELDS or conversion or "{" in spec for name, spec, conversion in fields):
+        raise refuse(_FIELDS_MESSAGE)
+    if "seq" not in {name for name, _, _ in fields}:
+        raise refuse("numbering rule must contain {seq}")
+    # Widths first: a width of millions would build that string just to measure it.
+    if any(int(width) > _NUMBER_LENGTH for _, spec, _ in fields for width in re.findall(r"\d+", spec)):
+        raise refuse(f"document numbers are at most {_NUMBER_LENGTH} characters")
+    try:
+        longest = rule.format(code=code, yyyy=9999, yy=99, seq=999_999_999)
+    except (ValueError, TypeError) as exc:  # a spec that does not suit the value, such as {code:d}
+        raise refuse(_FIELDS_MESSAGE) from exc
+    if len(longest) > _NUMBER_LENGTH:
+        raise refuse(f"document numbers are at most {_NUMBER_LENGTH} characters")
 
 
 def _check_sla(raw: dict[str, Any]) -> None:
@@ -157,7 +178,7 @@ async def get_all(session: AsyncSession, *, include_inactive: bool) -> Sequence[
 
 async def create(session: AsyncSession, actor: Actor, data: TemplateIn, client: ClientInfo) -> ApprovalTemplate:
     parse_schema(data.form_schema)
-    _check_numbering(data.numbering_rule)
+    _check_numbering(data.numbering_rule, data.code)
     _check_sla(data.sla_policy)
     _check_line_rule(data.line_rule)
     if (await session.execute(select(ApprovalTemplate.id).where(ApprovalTemplate.code == data.code))).first():
@@ -186,7 +207,7 @@ async def update(
     if changes.get("form_schema") is not None:
         parse_schema(changes["form_schema"])
     if changes.get("numbering_rule") is not None:
-        _check_numbering(changes["numbering_rule"])
+        _check_numbering(changes["numbering_rule"], template.code)
     if changes.get("sla_policy") is not None:
         _check_sla(changes["sla_policy"])
     if changes.get("line_rule") is not None:
