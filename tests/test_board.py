@@ -183,6 +183,24 @@ async def test_post_search_covers_readable_boards_only_with_marked_snippets(clie
     assert (await client.get(url, params={"q": "x" * 1000}, headers=s["other"]["headers"])).status_code == 422
 
 
+async def test_post_search_reads_the_text_a_reader_sees_not_the_markup(client, setup):
+    s = setup
+    await post(client, s["seller"]["headers"], s["general"]["id"], title="연구 계획",
+               content='<p><strong>R&amp;D</strong> 예산<br>분<em>기</em> 집행 <a href="https://example.com/span">링크</a></p>'
+                       "<ul><li>첫째</li><li>둘째</li></ul>")
+    url = "/api/v1/search/posts"
+
+    async def titles(q: str) -> list[str]:
+        r = await client.get(url, params={"q": q}, headers=s["other"]["headers"])
+        assert r.status_code == 200, r.text
+        return [p["title"] for p in r.json()["data"]]
+
+    for markup in ("strong", "href", "example.com", "span", "amp;", "<li>", "첫째둘째"):
+        assert await titles(markup) == [], markup  # tags, attributes and entities are not text
+    for text in ("R&D", "R&D 예산", "예산 분기 집행", "집행 링크", "첫째 둘째"):
+        assert await titles(text) == ["연구 계획"], text  # inline tags join text, block tags separate it
+
+
 async def test_post_lists_are_cached_and_refreshed_by_writes(client, setup, redis):
     s, bid = setup, setup["general"]["id"]
     url = f"{BOARDS}/{bid}/posts"

@@ -66,6 +66,6 @@ def test_search_indexes_exist(services):
         assert {("username",), ("email",), ("employee_number",)} <= user_uq
         assert {("department_id",), ("created_at",)} <= user_idx
         post_idx = {i["name"] for i in insp.get_indexes("posts")}
-        assert {"ix_posts_title_trgm", "ix_posts_content_trgm"} <= post_idx
+        assert {"ix_posts_title_trgm", "ix_posts_content_text_trgm"} <= post_idx
     finally:
         engine.dispose()

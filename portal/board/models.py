@@ -14,6 +14,14 @@ from portal.db.base import Base, Timestamps
 SEARCH_VECTOR = (
     "to_tsvector('english', coalesce(title, '') || ' ' || regexp_replace(coalesce(content, ''), '<[^>]+>', ' ', 'g'))"
 )
+# The text a reader sees in a post: the sanitised HTML without its tags (inline ones join their text, others
+# separate it), runs of white space as one space, the entities the sanitiser writes decoded (`&amp;` last, so
+# that a written `&amp;lt;` stays `&lt;`). Substring search reads this, not the markup.
+CONTENT_TEXT = (
+    "replace(replace(replace(regexp_replace(replace(regexp_replace(regexp_replace(content, "
+    "'</?(a|b|code|del|em|i|s|span|strong|sub|sup|u)(\\s[^>]*)?>', '', 'g'), '<[^>]*>', ' ', 'g'), "
+    "'&nbsp;', ' '), '\\s+', ' ', 'g'), '&lt;', '<'), '&gt;', '>'), '&amp;', '&')"
+)
 
 
 class Board(Timestamps, Base):
@@ -38,7 +46,8 @@ class Post(Timestamps, Base):
         Index("ix_posts_board_listing", "board_id", "is_deleted", "is_pinned", "created_at"),
         Index("ix_posts_title_trgm", "title", postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"}),
         Index(
-            "ix_posts_content_trgm", "content", postgresql_using="gin", postgresql_ops={"content": "gin_trgm_ops"}
+            "ix_posts_content_text_trgm", "content_text", postgresql_using="gin",
+            postgresql_ops={"content_text": "gin_trgm_ops"},
         ),
         Index("ix_posts_search_vector", "search_vector", postgresql_using="gin"),
     )
@@ -57,6 +66,7 @@ class Post(Timestamps, Base):
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # English full-text search over title and tag-stripped content (Korean goes through the trigram indexes).
     search_vector: Mapped[Any] = mapped_column(TSVECTOR, Computed(SEARCH_VECTOR, persisted=True), deferred=True)
+    content_text: Mapped[str] = mapped_column(Text, Computed(CONTENT_TEXT, persisted=True), deferred=True)
 
 
 class Comment(Timestamps, Base):

@@ -55,7 +55,7 @@ async def search(session: AsyncSession, actor: Actor, q: str, *, limit: int, off
     pattern = f"%{escape_like(q)}%"
     query = func.websearch_to_tsquery("english", q)
     in_title = Post.title.ilike(pattern, escape="\\")
-    match = or_(in_title, Post.content.ilike(pattern, escape="\\"), Post.search_vector.op("@@")(query))
+    match = or_(in_title, Post.content_text.ilike(pattern, escape="\\"), Post.search_vector.op("@@")(query))
     base: Any = (
         select(Post.id, Post.board_id, Board.name.label("board_name"), Post.title, Post.content, Post.created_at,
                Post.like_count, Post.comment_count)
