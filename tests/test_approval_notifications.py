@@ -125,7 +125,7 @@ async def test_email_link_rejects_need_a_comment_and_outdated_links_say_who_acte
     page = await client.get(path)
     csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
     r = await client.post(path, data={"action": "reject", "csrf": csrf, "comment": ""})
-    assert r.status_code == 422 and "comment" in r.text.lower()
+    assert r.status_code == 422 and "반려하려면 의견을 입력해 주세요." in r.text  # in the approver's language
     # Meanwhile the approver acts in the portal: the link is now outdated.
     await act(client, c.lead["headers"], doc["id"], "approve")
     outdated = await client.get(path)

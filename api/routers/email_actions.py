@@ -57,6 +57,7 @@ TEXT = {
         "approved_line": "승인",
         "rejected_line": "반려",
         "skipped_line": "생략",
+        "failed": "처리하지 못했습니다 ({code}).",
     },
     "en": {
         "title": "Approval",
@@ -77,6 +78,23 @@ TEXT = {
         "approved_line": "approved",
         "rejected_line": "rejected",
         "skipped_line": "skipped",
+        "failed": "This could not be processed ({code}).",
+    },
+}
+
+# What the workflow or the engine refused, in the approver's language (others: TEXT["failed"] with the code).
+ERRORS = {
+    "ko": {
+        "COMMENT_REQUIRED": "반려하려면 의견을 입력해 주세요.",
+        "DOCUMENT_ON_HOLD": "보류 중인 문서입니다. 보류가 풀린 뒤 처리해 주세요.",
+        "TEMPORAL_UNAVAILABLE": "결재 서버에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.",
+        "WORKER_UNAVAILABLE": "결재 처리기가 응답하지 않습니다. 잠시 후 다시 시도해 주세요.",
+    },
+    "en": {
+        "COMMENT_REQUIRED": "Please enter a comment to reject.",
+        "DOCUMENT_ON_HOLD": "The document is on hold. Please act once it is resumed.",
+        "TEMPORAL_UNAVAILABLE": "The approval service cannot be reached. Please try again shortly.",
+        "WORKER_UNAVAILABLE": "The approval service is not answering. Please try again shortly.",
     },
 }
 
@@ -208,7 +226,8 @@ async def submit(
         if "message" in ctx:  # the step moved on meanwhile (a second click, a race): say who processed it
             ctx.pop("can_act", None)
             return _page(status, **ctx)
-        return _page(exc.status_code, message=exc.message, is_error=True, csrf=expected,
+        message = ERRORS[ctx["locale"]].get(exc.code) or t["failed"].format(code=exc.code)
+        return _page(exc.status_code, message=message, is_error=True, csrf=expected,
                      action_url=str(request.url.path), comment=comment, **ctx)
     spent = await session.get(ApprovalActionToken, token_id)
     if spent is not None:
