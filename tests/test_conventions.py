@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 
 import httpx
 
@@ -139,3 +140,18 @@ async def test_every_non_public_route_requires_a_token(app, client):
             assert r.status_code == 401, (method, path)
             checked += 1
     assert checked >= 12
+
+
+def test_every_error_code_the_code_raises_is_documented():
+    """docs/api.md lists the stable codes clients branch on: each one raised in the API, the services or the
+    workflow's validators must be there (a new code without its line in the table fails here)."""
+    root = Path(__file__).resolve().parent.parent
+    raised: set[str] = set()
+    for folder in ("api", "portal", "workflows"):
+        for path in (root / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            raised |= set(re.findall(r'\bcode="([A-Z][A-Z0-9_]+)"', text))
+            raised |= set(re.findall(r'_reject\(\s*"([A-Z][A-Z0-9_]+)"', text))
+    documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", (root / "docs" / "api.md").read_text(encoding="utf-8")))
+    assert len(raised) > 80  # the scan found the codes
+    assert sorted(raised - documented) == []
