@@ -20,6 +20,7 @@ from api.deps import (
 )
 from portal.audit import service as audit
 from portal.auth.permissions import Perm
+from portal.auth.tokens import RefreshTokenStore
 from portal.common.schemas import Envelope, OutputModel, PageEnvelope, ok
 from portal.org import service as org
 from portal.org.schemas import DepartmentCreate, DepartmentOut, DepartmentUpdate
@@ -88,6 +89,8 @@ async def update_user(
     redis: RedisDep, settings: SettingsDep, client: ClientDep,
 ) -> Envelope[UserDetailOut]:
     updated = await users.update_user(session, user.actor, user_id, body, settings, client)
+    if body.password or body.is_active is False:  # a reset or a deactivation ends every session, refresh included
+        await RefreshTokenStore(redis, settings.refresh_token_ttl_seconds).revoke_user(user_id)
     await users.user_cache(redis, settings).delete(user_id)
     await search.invalidate(redis)
     return ok(await users.to_detail(session, updated), "user updated")
@@ -100,6 +103,7 @@ async def deactivate_user(
 ) -> Envelope[UserDetailOut]:
     """Soft delete: the account is deactivated (history and approvals keep pointing at it)."""
     deactivated = await users.deactivate(session, user.actor, user_id, client)
+    await RefreshTokenStore(redis, settings.refresh_token_ttl_seconds).revoke_user(user_id)
     await users.user_cache(redis, settings).delete(user_id)
     await search.invalidate(redis)
     return ok(await users.to_detail(session, deactivated), "user deactivated")

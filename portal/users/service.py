@@ -198,7 +198,8 @@ async def _check_scope(session: AsyncSession, actor: Actor, department_ids: set[
 
 
 async def _validate_refs(session: AsyncSession, department_id: int | None, manager_id: int | None) -> None:
-    if department_id is not None and await session.get(Department, department_id) is None:
+    department = await session.get(Department, department_id) if department_id is not None else None
+    if department_id is not None and (department is None or not department.is_active):
         raise ValidationFailed("department does not exist", code="UNKNOWN_DEPARTMENT",
                                details={"department_id": department_id})
     if manager_id is not None:
@@ -210,13 +211,14 @@ async def _validate_refs(session: AsyncSession, department_id: int | None, manag
 
 async def _set_roles(session: AsyncSession, actor: Actor, user: User, names: list[str]) -> None:
     wanted = set(names)
-    if wanted != {"user"} and not actor.can(Perm.ROLES_MANAGE):
+    current = set((await roles_and_permissions(session, user.id))[0])
+    # Without roles:manage one may only give the basic role: neither grant another role nor take one away.
+    if (wanted != {"user"} or not current <= {"user"}) and not actor.can(Perm.ROLES_MANAGE):
         raise Forbidden("not allowed to assign roles", code="PERMISSION_DENIED")
     roles = (await session.execute(select(Role).where(Role.name.in_(wanted)))).scalars().all()
     unknown = wanted - {r.name for r in roles}
     if unknown:
         raise ValidationFailed("unknown role", code="UNKNOWN_ROLE", details={"roles": sorted(unknown)})
-    current = set((await roles_and_permissions(session, user.id))[0])
     if "system_admin" in current - wanted:
         await _ensure_not_last_admin(session, user.id)
     await session.execute(delete(UserRole).where(UserRole.user_id == user.id))
@@ -292,8 +294,7 @@ async def update_user(
     changes = data.model_dump(exclude_unset=True, exclude={"password", "roles", "unlock"})
     new_department = changes.get("department_id", user.department_id)
     await _check_scope(session, actor, {user.department_id, new_department})
-    if "system_admin" in (await roles_and_permissions(session, user.id))[0] and not actor.can(Perm.ROLES_MANAGE):
-        raise Forbidden("only system administrators may change an administrator", code="PERMISSION_DENIED")
+    await _check_not_admin(session, actor, user)
     await _validate_refs(session, changes.get("department_id"), changes.get("manager_id"))
     if changes.get("manager_id") == user.id:
         raise ValidationFailed("a user cannot be their own manager", code="INVALID_MANAGER")
@@ -301,6 +302,8 @@ async def update_user(
                          employee_number=changes.get("employee_number"))
     if changes.get("is_active") is False and user.is_active:
         await _ensure_not_last_admin_if_admin(session, user)
+        if user.id == actor.id:
+            raise Conflict("you cannot deactivate your own account", code="SELF_DEACTIVATION")
         user.token_version += 1
     for key, value in changes.items():
         setattr(user, key, value)
@@ -328,6 +331,11 @@ async def update_user(
     return user
 
 
+async def _check_not_admin(session: AsyncSession, actor: Actor, user: User) -> None:
+    if "system_admin" in (await roles_and_permissions(session, user.id))[0] and not actor.can(Perm.ROLES_MANAGE):
+        raise Forbidden("only system administrators may change an administrator", code="PERMISSION_DENIED")
+
+
 async def _ensure_not_last_admin_if_admin(session: AsyncSession, user: User) -> None:
     if "system_admin" in (await roles_and_permissions(session, user.id))[0]:
         await _ensure_not_last_admin(session, user.id)
@@ -337,6 +345,7 @@ async def deactivate(session: AsyncSession, actor: Actor, user_id: int, client: 
     """DELETE is a soft delete: the account stays for history and approvals, but cannot log in."""
     user = await get(session, user_id)
     await _check_scope(session, actor, {user.department_id})
+    await _check_not_admin(session, actor, user)  # a department administrator once deactivated a system one
     if user.id == actor.id:
         raise Conflict("you cannot deactivate your own account", code="SELF_DEACTIVATION")
     if user.is_active:
