@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, field_validator
 
 from portal.common.schemas import InputModel, OutputModel
+from portal.users.schemas import present
 
 DeptName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 DeptCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,50}$")]
@@ -38,3 +39,5 @@ class DepartmentUpdate(InputModel):
     parent_id: int | None = Field(default=None, gt=0)
     manager_id: int | None = Field(default=None, gt=0)
     sort_order: int | None = Field(default=None, ge=0, le=100_000)
+
+    _not_null = field_validator("name", "sort_order")(present)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, literal_column, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.audit import service as audit
@@ -16,7 +17,7 @@ _TREE_LOCK = 0x6F7267  # "org"
 
 async def get(session: AsyncSession, department_id: int) -> Department:
     dept = await session.get(Department, department_id)
-    if dept is None:
+    if dept is None or not dept.is_active:  # a deleted department is gone: no moves into it, no edits of it
         raise NotFound("department not found", code="DEPARTMENT_NOT_FOUND", details={"id": department_id})
     return dept
 
@@ -94,7 +95,10 @@ async def create(session: AsyncSession, actor: Actor, data: DepartmentCreate, cl
     await _check_code(session, data.code, None)
     dept = Department(**data.model_dump())
     session.add(dept)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # the same code, created at the same moment by someone else
+        raise Conflict("department code is already in use", code="DEPARTMENT_CODE_TAKEN") from exc
     audit.record(session, action="admin.department_create", client=client, actor=actor,
                  target_type="department", target_id=dept.id, details=data.model_dump())
     await session.commit()
@@ -118,7 +122,10 @@ async def update(
         setattr(dept, key, value)
     audit.record(session, action="admin.department_update", client=client, actor=actor,
                  target_type="department", target_id=dept.id, details=changes)
-    await session.commit()
+    try:
+        await session.commit()
+    except IntegrityError as exc:  # the same code, given to another department at the same moment
+        raise Conflict("department code is already in use", code="DEPARTMENT_CODE_TAKEN") from exc
     return dept
 
 

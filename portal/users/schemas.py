@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import EmailStr, Field, StringConstraints
+from pydantic import EmailStr, Field, StringConstraints, field_validator
 
 from portal.common.schemas import InputModel, OutputModel
 
@@ -15,6 +15,14 @@ Phone = Annotated[str, StringConstraints(pattern=r"^[0-9+() .-]{3,32}$")]
 Locale = Literal["ko", "en"]
 ShortText = Annotated[str, StringConstraints(max_length=100)]
 Url = Annotated[str, StringConstraints(max_length=500, pattern=r"^(https?://|/)[^\s<>\"']*$")]
+
+
+def present(value: object) -> object:
+    """For a field an update may leave out but not clear: an explicit null was a NOT NULL violation (a 409
+    or a 500) instead of a validation error."""
+    if value is None:
+        raise ValueError("may be left out, but not null")
+    return value
 
 
 class UserOut(OutputModel):
@@ -54,6 +62,8 @@ class MeUpdate(InputModel):
     locale: Locale | None = None
     profile_image_url: Url | None = None
 
+    _not_null = field_validator("locale")(present)
+
 
 class AdminUserCreate(InputModel):
     username: Username
@@ -86,3 +96,5 @@ class AdminUserUpdate(InputModel):
     is_active: bool | None = None
     unlock: bool | None = None
     roles: list[Annotated[str, StringConstraints(max_length=64)]] | None = Field(default=None, max_length=20)
+
+    _not_null = field_validator("name", "locale", "is_active")(present)
