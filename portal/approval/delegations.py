@@ -33,6 +33,8 @@ async def create(session: AsyncSession, actor: Actor, data: DelegationIn, client
         raise ValidationFailed("the delegate does not exist or is inactive", code="UNKNOWN_DELEGATE")
     if data.ends_on < datetime.now(UTC).date():
         raise ValidationFailed("the delegation would already be over", code="DELEGATION_IN_PAST")
+    # One delegator's creations take turns (their user row, locked), so two at once cannot both pass the check.
+    await session.execute(select(User.id).where(User.id == actor.id).with_for_update())
     overlap = await session.execute(select(ApprovalDelegation.id).where(
         ApprovalDelegation.delegator_id == actor.id, ApprovalDelegation.is_active.is_(True),
         and_(ApprovalDelegation.starts_on <= data.ends_on, ApprovalDelegation.ends_on >= data.starts_on),

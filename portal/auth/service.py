@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from redis.asyncio import Redis
+from sqlalchemy import case, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.audit import service as audit
@@ -67,12 +68,8 @@ async def login(ctx: AuthContext, username: str, password: str) -> TokenPair:
     valid, why = await _check_password(ctx, user, password)
     if user is None or not valid or not user.is_active:
         reason = "unknown_user" if user is None else ("inactive" if valid else why)
-        if user is not None and not valid:
-            user.failed_login_count += 1
-            if user.failed_login_count >= s.lockout_threshold:
-                user.locked_until = now + timedelta(seconds=s.lockout_seconds)
-                user.failed_login_count = 0
-                reason = "locked_now"
+        if user is not None and not valid and await _count_failure(ctx, user.id, now):
+            reason = "locked_now"
         audit.record(ctx.session, action="auth.login", client=ctx.client,
                      actor_username=user.username if user else None, target_type="user",
                      target_id=user.id if user else None, success=False,
@@ -87,6 +84,20 @@ async def login(ctx: AuthContext, username: str, password: str) -> TokenPair:
     tokens = await issue_tokens(ctx, user)
     await ctx.session.commit()
     return tokens
+
+
+async def _count_failure(ctx: AuthContext, user_id: int, now: datetime) -> bool:
+    """One more failed login, counted in the row itself (parallel guesses each read the same count and wrote it
+    back plus one, so the lockout never came); True when this failure locks the account."""
+    s = ctx.settings
+    reached = User.failed_login_count + 1 >= s.lockout_threshold
+    count = (await ctx.session.execute(
+        update(User).where(User.id == user_id).values(
+            failed_login_count=case((reached, 0), else_=User.failed_login_count + 1),
+            locked_until=case((reached, now + timedelta(seconds=s.lockout_seconds)), else_=User.locked_until),
+        ).returning(User.failed_login_count).execution_options(synchronize_session=False)
+    )).scalar_one()
+    return bool(count == 0)  # the count restarts only when the threshold is reached
 
 
 async def _check_password(ctx: AuthContext, user: User | None, password: str) -> tuple[bool, str]:
@@ -126,6 +137,9 @@ async def change_password(ctx: AuthContext, user_id: int, current: str, new: str
     actor = Actor(id=user.id, username=user.username)
     if user.auth_source != AuthSource.local:
         raise ValidationFailed("directory users change their password in AD", code="EXTERNAL_ACCOUNT")
+    # Guessing the current password with a stolen access token is limited like guessing it at login.
+    await ratelimit.hit(ctx.redis, f"rl:password:user:{user.id}", limit=ctx.settings.login_rate_per_username,
+                        window_seconds=ctx.settings.login_rate_window_seconds)
     if not await verify_password(current, user.password_hash):
         audit.record(ctx.session, action="auth.password_change", client=ctx.client, actor=actor,
                      target_type="user", target_id=user.id, success=False, details={"reason": "bad_password"})
