@@ -263,7 +263,7 @@ async def resubmit(session: AsyncSession, actor: Actor, document_id: int) -> App
 # first) with the names of who acted and for whom, the attachments, the drafter's name; while the document is open
 # (`open`), who the reader stands in for today; while it is in progress (`acting`), the template's line rule and
 # those of the pending step's approvers the reader acts for, with whether each holds `approval:finalize` (as
-# `lines._holds_finalize`), so that 전결 can be offered. Timestamps come as PostgreSQL writes them in JSON (ISO 8601
+# `lines.holds_finalize_sql`), so that 전결 can be offered. Timestamps come as PostgreSQL writes them in JSON (ISO 8601
 # with the session's offset), which pydantic reads into the same instants and renders exactly as before.
 _DELEGATORS = active_delegators(bindparam("actor"), bindparam("today")).compile(dialect=PGDialectAsync_psycopg())
 _READ = f"""
@@ -293,10 +293,8 @@ SELECT json_build_object(
                       FROM approval_attachments f WHERE f.document_id = %(doc)s),
     'delegators', (SELECT coalesce(json_agg(delegator_id), '[]') FROM delegators),
     'line_rule', (SELECT t.line_rule FROM approval_templates t WHERE %(acting)s AND t.id = %(template)s),
-    'candidates', (SELECT coalesce(json_agg(json_build_array(u.id, u.position, EXISTS (
-                       SELECT FROM user_roles r JOIN role_permissions rp ON rp.role_id = r.role_id
-                              JOIN permissions p ON p.id = rp.permission_id
-                        WHERE r.user_id = u.id AND p.code = %(finalize)s))), '[]')
+    'candidates', (SELECT coalesce(json_agg(json_build_array(u.id, u.position, {lines.holds_finalize_sql("u.id")})),
+                          '[]')
                      FROM approval_lines l JOIN users u ON u.id = l.approver_id
                     WHERE %(acting)s AND l.document_id = %(doc)s AND l.line_type IN ('approval', 'agreement')
                       AND l.status = %(pending)s AND l.step_order = %(step)s
@@ -325,7 +323,6 @@ async def detail(session: AsyncSession, actor: Actor, doc: ApprovalDocument) -> 
         "doc": doc.id, "author": doc.author_id, "actor": actor.id, "today": datetime.now(UTC).date(),
         "open": doc.status in OPEN, "acting": doc.status == IN_PROGRESS and doc.template_id is not None,
         "template": doc.template_id, "step": doc.current_step, "pending": PENDING,
-        "finalize": Perm.APPROVAL_FINALIZE.value,
     })
     read = _Read.model_validate_json(found)
     finalizing = lines.finalizing(read.line_rule, read.candidates) if read.line_rule is not None else set()

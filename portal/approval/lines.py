@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.approval.models import ApprovalTemplate
 from portal.approval.schemas import LineIn, LineStepIn
-from portal.auth.models import Permission, UserRole, role_permissions
 from portal.auth.permissions import Perm
 from portal.common.errors import ValidationFailed
 from portal.org import chart
@@ -60,13 +59,16 @@ async def validate(
     return line, allowed
 
 
+def holds_finalize_sql(user_id: str) -> str:
+    """SQL condition: the user whose id is the SQL expression `user_id` holds `approval:finalize` through one of
+    their roles. Text, so that the ORM query here and the detail's one statement (`documents._READ`) share it."""
+    return ("EXISTS (SELECT FROM user_roles r JOIN role_permissions rp ON rp.role_id = r.role_id "
+            "JOIN permissions p ON p.id = rp.permission_id "
+            f"WHERE r.user_id = {user_id} AND p.code = '{Perm.APPROVAL_FINALIZE.value}')")
+
+
 def _holds_finalize() -> Any:
-    """SQL condition: the user (`User.id`) holds `approval:finalize` through one of their roles. Restated in
-    `documents._READ` (its `candidates`), which tests/test_document_detail.py checks against this one."""
-    return exists().where(
-        UserRole.user_id == User.id, role_permissions.c.role_id == UserRole.role_id,
-        Permission.id == role_permissions.c.permission_id, Permission.code == Perm.APPROVAL_FINALIZE,
-    )
+    return literal_column(holds_finalize_sql("users.id"))
 
 
 def finalizing(line_rule: dict[str, Any], people: Iterable[tuple[int, str | None, bool]]) -> set[int]:
