@@ -12,20 +12,17 @@ from typing import Protocol
 
 from temporalio.client import Client
 from temporalio.worker import Worker
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from portal.common.logging import configure_logging
 from portal.db.session import create_engine, create_session_factory
 from portal.settings import Settings, get_settings
 from temporal import queues
-from temporal.client import connect
+from temporal.client import connect, data_converter
 from temporal.registry import Dependencies, mail_dispatcher, queue_specs
+from temporal.sandbox import WorkflowSandbox
 
 log = logging.getLogger("temporal.worker")
-# The sandbox stays on; modules the SDK itself imports lazily are passed through instead of re-imported.
-SANDBOX = SandboxedWorkflowRunner(
-    restrictions=SandboxRestrictions.default.with_passthrough_modules("opentelemetry", "pydantic", "pydantic_core")
-)
+SANDBOX = WorkflowSandbox(data_converter)
 
 
 class Runner(Protocol):

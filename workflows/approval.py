@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -48,6 +47,7 @@ with workflow.unsafe.imports_passed_through():
         Projection,
         ProjectionResult,
         StatusView,
+        StepClock,
         history_key,
     )
     from workflows.search_attributes import APPROVAL_STATUS, CURRENT_APPROVERS, STEP_DEADLINE
@@ -83,14 +83,6 @@ def _reject(code: str, message: str) -> ApplicationError:
     return ApplicationError(message, type=code, non_retryable=True)
 
 
-@dataclass
-class _Timers:
-    elapsed: float = 0.0  # seconds the current step has been waiting, up to `since`
-    since: datetime | None = None  # None while on hold
-    reminded: bool = False
-    escalated: bool = False
-
-
 @workflow.defn
 class ApprovalWorkflow:
     @workflow.init
@@ -122,7 +114,7 @@ class ApprovalWorkflow:
             for i, step in enumerate(inp.steps)
             for a in step.approvers
         ]
-        self.timers = _Timers(since=workflow.now())
+        self.timers = StepClock(since=workflow.now())
         self.deactivated_by_sync: list[int] = []
 
     # --- run ------------------------------------------------------------------------------------------
@@ -421,7 +413,7 @@ class ApprovalWorkflow:
         self.timers.since = None
 
     def _restart_timers(self) -> None:
-        self.timers = _Timers(since=workflow.now())
+        self.timers = StepClock(since=workflow.now())
         self._timers_moved()
 
     def _timers_moved(self) -> None:

@@ -7,6 +7,7 @@ only ever added with defaults: running workflows keep deserialising their old in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 # Document status values (also the `ApprovalStatus` search attribute).
 IN_PROGRESS = "in_progress"
@@ -168,3 +169,14 @@ class StatusView:
     seq: int
     # Directory sync runs (ad_sync_logs ids) that deactivated an approver this document was waiting for.
     approver_deactivated_by_sync: list[int] = field(default_factory=list)
+
+
+@dataclass
+class StepClock:
+    """The workflow's SLA clock of the current step (workflow state, not a contract: it lives here because this
+    module is passed through the sandbox, so a run does not rebuild the class)."""
+
+    elapsed: float = 0.0  # seconds the current step has been waiting, up to `since`
+    since: datetime | None = None  # None while on hold
+    reminded: bool = False
+    escalated: bool = False
