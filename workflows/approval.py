@@ -12,8 +12,8 @@ NotificationWorkflow child per event, the SLA timer re-armed and all search attr
 action. Runs recorded between `LEAN` and `STEADY` keep the lean path with its per-step timer re-arm.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: the sandbox re-imports this module for every run, and the SDK
+# reads the handlers' type hints each time; string annotations would be compiled again on every import.
 import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta
