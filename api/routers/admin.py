@@ -19,8 +19,10 @@ from api.deps import (
     require_any,
 )
 from portal.audit import service as audit
+from portal.auth import lockout
 from portal.auth.permissions import Perm
 from portal.auth.tokens import RefreshTokenStore
+from portal.common.errors import Forbidden
 from portal.common.schemas import Envelope, OutputModel, PageEnvelope, ok
 from portal.org import service as org
 from portal.org.schemas import DepartmentCreate, DepartmentOut, DepartmentUpdate
@@ -53,16 +55,20 @@ class AuditLogOut(OutputModel):
 
 # --- users --------------------------------------------------------------------------------------------
 
-@router.get("/users", operation_id="admin_users_list", response_model=PageEnvelope[UserDetailOut],
-            dependencies=[ManageUsers])
+@router.get("/users", operation_id="admin_users_list", response_model=PageEnvelope[UserDetailOut])
 async def list_users(
-    session: SessionDep, page: PageDep,
+    user: Annotated[CurrentUser, ManageUsers], session: SessionDep, page: PageDep,
     q: Annotated[str | None, Query(max_length=100)] = None,
     department_id: Annotated[int | None, Query(ge=1)] = None,
     include_inactive: bool = True,
 ) -> PageEnvelope[UserDetailOut]:
+    """Every user for `users:manage`; for `users:manage-department` only the users of the departments one
+    manages (and their sub-departments). `department_id` outside them is 403 `OUT_OF_SCOPE`."""
+    within = await users.admin_scope(session, user.actor)
+    if within is not None and department_id is not None and department_id not in within:
+        raise Forbidden("department is outside the departments you manage", code="OUT_OF_SCOPE")
     rows, pagination = await users.get_all(session, page, q=q, department_id=department_id,
-                                           include_inactive=include_inactive)
+                                           include_inactive=include_inactive, within=within)
     return PageEnvelope[UserDetailOut](data=await users.to_details(session, rows), pagination=pagination)
 
 
@@ -77,10 +83,12 @@ async def create_user(
     return ok(await users.to_detail(session, created), "user created")
 
 
-@router.get("/users/{user_id}", operation_id="admin_users_get", response_model=Envelope[UserDetailOut],
-            dependencies=[ManageUsers])
-async def get_user(user_id: Id, session: SessionDep) -> Envelope[UserDetailOut]:
-    return ok(await users.to_detail(session, await users.get(session, user_id)))
+@router.get("/users/{user_id}", operation_id="admin_users_get", response_model=Envelope[UserDetailOut])
+async def get_user(
+    user_id: Id, user: Annotated[CurrentUser, ManageUsers], session: SessionDep
+) -> Envelope[UserDetailOut]:
+    """A department administrator gets 403 `OUT_OF_SCOPE` for a user outside the departments they manage."""
+    return ok(await users.to_detail(session, await users.get_administered(session, user.actor, user_id)))
 
 
 @router.put("/users/{user_id}", operation_id="admin_users_update", response_model=Envelope[UserDetailOut])
@@ -88,9 +96,13 @@ async def update_user(
     user_id: Id, body: AdminUserUpdate, user: Annotated[CurrentUser, ManageUsers], session: SessionDep,
     redis: RedisDep, settings: SettingsDep, client: ClientDep,
 ) -> Envelope[UserDetailOut]:
+    """Not for one's own password (403 `SELF_PASSWORD_RESET`): that is `POST /auth/change-password`, which asks
+    for the current one. `unlock` also clears the failed-login count kept for the username."""
     updated = await users.update_user(session, user.actor, user_id, body, settings, client)
     if body.password or body.is_active is False:  # a reset or a deactivation ends every session, refresh included
         await RefreshTokenStore(redis, settings.refresh_token_ttl_seconds).revoke_user(user_id)
+    if body.unlock:
+        await lockout.clear(redis, updated.username)
     await users.user_cache(redis, settings).delete(user_id)
     await search.invalidate(redis)
     return ok(await users.to_detail(session, updated), "user updated")
@@ -156,9 +168,9 @@ async def delete_department(
 
 # --- audit log and system -----------------------------------------------------------------------------
 
-@router.get("/audit-logs", operation_id="admin_audit_logs", response_model=PageEnvelope[AuditLogOut],
-            dependencies=[Depends(require(Perm.AUDIT_READ))])
+@router.get("/audit-logs", operation_id="admin_audit_logs", response_model=PageEnvelope[AuditLogOut])
 async def audit_logs(
+    user: Annotated[CurrentUser, Depends(require_any(Perm.AUDIT_READ, Perm.AUDIT_READ_DEPARTMENT))],
     session: SessionDep, page: PageDep,
     action: Annotated[str | None, Query(max_length=64)] = None,
     actor_id: Annotated[int | None, Query(ge=1)] = None,
@@ -166,8 +178,14 @@ async def audit_logs(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> PageEnvelope[AuditLogOut]:
+    """The whole log for `audit:read`; for `audit:read-department` only the rows whose actor or target user is
+    a member of the departments one manages (or their sub-departments)."""
+    departments = None
+    if not user.actor.can(Perm.AUDIT_READ):
+        departments = await org.managed_subtree(session, user.actor.id)
     rows, pagination = await audit.get_all(session, page, action=action, actor_id=actor_id,
-                                           target_type=target_type, since=since, until=until)
+                                           target_type=target_type, since=since, until=until,
+                                           departments=departments)
     return PageEnvelope[AuditLogOut](data=[AuditLogOut.model_validate(r) for r in rows], pagination=pagination)
 
 

@@ -372,8 +372,11 @@ class Syncer:
             else:
                 counts.updated += 1
             changed.add(current.id)
+            # A deactivation retires the access tokens; either change of state ends every session (refresh
+            # tokens are checked against session_version), so a reactivated account starts from a new login.
             updates.append({"_id": current.id, **values, "ad_username": record.username, "ad_sync_date": now,
-                            "_bump": 1 if "is_active" in diff and not values["is_active"] else 0})
+                            "_bump": 1 if "is_active" in diff and not values["is_active"] else 0,
+                            "_sv": 1 if "is_active" in diff else 0})
         if inserts:
             ids = await _insert_users(session, inserts)
             changed.update(ids)
@@ -388,9 +391,10 @@ class Syncer:
             names = [k for k in updates[0] if not k.startswith("_")]
             stmt = (update(users).where(users.c.id == bindparam("_id"))
                     .values(token_version=users.c.token_version + bindparam("_bump"),
+                            session_version=users.c.session_version + bindparam("_sv"),
                             **{k: bindparam(f"v_{k}") for k in names}))
-            await session.execute(stmt, [{"_id": u["_id"], "_bump": u["_bump"], **{f"v_{k}": u[k] for k in names}}
-                                         for u in updates])
+            await session.execute(stmt, [{"_id": u["_id"], "_bump": u["_bump"], "_sv": u["_sv"],
+                                          **{f"v_{k}": u[k] for k in names}} for u in updates])
         return counts, changed, deactivated
 
     async def _upsert_one_by_one(self, session: AsyncSession, run: _Run, records: list[UserRecord],
@@ -480,7 +484,8 @@ class Syncer:
         async with self.sessions() as session:
             ids = (await session.execute(
                 update(User).where(User.ad_object_guid == _any(gone), User.is_active.is_(True))
-                .values(is_active=False, token_version=User.token_version + 1).returning(User.id)
+                .values(is_active=False, token_version=User.token_version + 1,
+                        session_version=User.session_version + 1).returning(User.id)
             )).scalars().all()
             run.counts.deactivated += len(ids)
             run.outcome.deactivated_user_ids.update(ids)

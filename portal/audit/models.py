@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, String, func
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, String, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -14,6 +14,8 @@ from portal.db.base import Base
 
 class AuditLog(Base):
     __tablename__ = "audit_logs"
+    # Migration 0013: a department administrator's view finds the rows about their users by target too.
+    __table_args__ = (Index("ix_audit_logs_target", "target_type", "target_id"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)

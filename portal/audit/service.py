@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, and_, cast, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.audit.models import AuditLog
@@ -14,6 +14,7 @@ from portal.common.context import Actor, ClientInfo
 from portal.common.logging import redact
 from portal.common.pagination import PageParams, paginate
 from portal.common.schemas import Pagination
+from portal.users.models import User
 
 
 def record(
@@ -55,8 +56,18 @@ async def get_all(
     target_type: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    departments: set[int] | None = None,
 ) -> tuple[Sequence[AuditLog], Pagination]:
+    """Audit rows, newest first by default. `departments` limits them to rows whose actor or target user is a
+    member of one of those departments now (a department administrator's view); None means every row."""
     stmt = select(AuditLog)
+    if departments is not None:
+        members = select(User.id).where(User.department_id.in_(departments))
+        stmt = stmt.where(or_(
+            AuditLog.actor_id.in_(members),
+            and_(AuditLog.target_type == "user",
+                 AuditLog.target_id.in_(select(cast(User.id, String)).where(User.department_id.in_(departments)))),
+        )) if departments else stmt.where(false())
     if action:
         stmt = stmt.where(AuditLog.action == action)
     if actor_id is not None:

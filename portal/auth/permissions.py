@@ -12,7 +12,8 @@ class Perm(StrEnum):
     ORG_READ = "org:read"
     ORG_MANAGE = "org:manage"
     ROLES_MANAGE = "roles:manage"
-    AUDIT_READ = "audit:read"
+    AUDIT_READ = "audit:read"  # the whole audit log
+    AUDIT_READ_DEPARTMENT = "audit:read-department"  # entries about users of the managed department subtree
     SETTINGS_MANAGE = "settings:manage"
     SYSTEM_MONITOR = "system:monitor"
     APPROVAL_USE = "approval:use"
@@ -30,7 +31,8 @@ PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
     Perm.ORG_READ: "Read the organisation chart",
     Perm.ORG_MANAGE: "Create, rename, move departments and set managers",
     Perm.ROLES_MANAGE: "Assign roles to users",
-    Perm.AUDIT_READ: "Read the audit log",
+    Perm.AUDIT_READ: "Read the whole audit log",
+    Perm.AUDIT_READ_DEPARTMENT: "Read the audit log of the users of the departments one manages",
     Perm.SETTINGS_MANAGE: "Change system settings",
     Perm.SYSTEM_MONITOR: "See system health, workers and stuck processes",
     Perm.APPROVAL_USE: "Draft and act on approval documents",
@@ -47,7 +49,7 @@ BUILTIN_ROLES: dict[str, tuple[str, frozenset[Perm]]] = {
     "system_admin": ("시스템 관리자 / System administrator", frozenset(Perm)),
     "dept_admin": (
         "부서 관리자 / Department administrator",
-        EMPLOYEE_PERMS | {Perm.USERS_MANAGE_DEPARTMENT, Perm.AUDIT_READ},
+        EMPLOYEE_PERMS | {Perm.USERS_MANAGE_DEPARTMENT, Perm.AUDIT_READ_DEPARTMENT},
     ),
     "user": ("일반 사용자 / Employee", EMPLOYEE_PERMS),
 }

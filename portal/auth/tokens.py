@@ -123,6 +123,7 @@ def _digest(token: str) -> str:
 class RefreshRecord:
     user_id: int
     family: str
+    session_version: int = 0  # the user's `session_version` when the token was issued (absent before 0013: 0)
 
 
 class RefreshTokenStore:
@@ -133,11 +134,11 @@ class RefreshTokenStore:
         self.redis = redis
         self.ttl = ttl_seconds
 
-    async def issue(self, user_id: int, family: str | None = None) -> str:
+    async def issue(self, user_id: int, family: str | None = None, session_version: int = 0) -> str:
         family = family or uuid.uuid4().hex
         token = secrets.token_urlsafe(32)
         digest = _digest(token)
-        record = json.dumps({"user_id": user_id, "family": family})
+        record = json.dumps({"user_id": user_id, "family": family, "sv": session_version})
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.set(f"rt:{digest}", record, ex=self.ttl)
             pipe.sadd(f"rt-fam:{family}", digest)
@@ -152,7 +153,8 @@ class RefreshTokenStore:
         if raw is None:
             return None
         data = json.loads(raw)
-        return RefreshRecord(user_id=int(data["user_id"]), family=str(data["family"]))
+        return RefreshRecord(user_id=int(data["user_id"]), family=str(data["family"]),
+                             session_version=int(data.get("sv", 0)))
 
     async def consume(self, token: str) -> RefreshRecord:
         """Mark the token used (atomically, once) and return its record; reuse revokes the family."""

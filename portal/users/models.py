@@ -85,6 +85,10 @@ class User(Timestamps, Base):
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Bumped on password change, deactivation or role change: older access tokens stop working.
     token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Bumped when every session must end: password change or reset, deactivation, reactivation. A refresh
+    # token remembers the value it was issued under and is refused once it differs (checked in PostgreSQL, so
+    # it holds even when the Redis revocation of those tokens did not happen).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     failed_login_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

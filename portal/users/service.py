@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import Select, delete, false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -130,8 +130,11 @@ async def load_view(session: AsyncSession, user_id: int) -> dict[str, Any] | Non
 
 # --- reading ------------------------------------------------------------------------------------------
 
-def _directory_query(q: str | None, department_id: int | None, include_inactive: bool) -> Select[Any]:
+def _directory_query(q: str | None, department_id: int | None, include_inactive: bool,
+                     within: set[int] | None = None) -> Select[Any]:
     stmt = select(User)
+    if within is not None:
+        stmt = stmt.where(User.department_id.in_(within)) if within else stmt.where(false())
     if not include_inactive:
         stmt = stmt.where(User.is_active.is_(True))
     if department_id is not None:
@@ -157,9 +160,11 @@ async def get_all(
     q: str | None = None,
     department_id: int | None = None,
     include_inactive: bool = False,
+    within: set[int] | None = None,
 ) -> tuple[Sequence[User], Pagination]:
+    """Users, paginated; `within` (department ids) limits them to those departments, None means everyone."""
     return await paginate(
-        session, _directory_query(q, department_id, include_inactive), params,
+        session, _directory_query(q, department_id, include_inactive, within), params,
         sortable=SORTABLE, default_sort="name", tiebreaker=User.id,
     )
 
@@ -186,15 +191,31 @@ async def update_me(session: AsyncSession, user: User, data: MeUpdate, client: C
     return user
 
 
-async def _check_scope(session: AsyncSession, actor: Actor, department_ids: set[int | None]) -> None:
-    """Department administrators may only manage users inside the departments they manage."""
+async def admin_scope(session: AsyncSession, actor: Actor) -> set[int] | None:
+    """The departments whose users `actor` administers: None for all (users:manage), else the subtree of the
+    departments they manage (users:manage-department; empty when they manage none)."""
     if actor.can(Perm.USERS_MANAGE):
-        return
+        return None
     if not actor.can(Perm.USERS_MANAGE_DEPARTMENT):
         raise Forbidden("not allowed to manage users", code="PERMISSION_DENIED")
-    managed = await org.managed_subtree(session, actor.id)
+    return await org.managed_subtree(session, actor.id)
+
+
+async def _check_scope(session: AsyncSession, actor: Actor, department_ids: set[int | None]) -> None:
+    """Department administrators may only manage users inside the departments they manage."""
+    managed = await admin_scope(session, actor)
+    if managed is None:
+        return
     if not department_ids or not all(d is not None and d in managed for d in department_ids):
         raise Forbidden("user is outside the departments you manage", code="OUT_OF_SCOPE")
+
+
+async def get_administered(session: AsyncSession, actor: Actor, user_id: int) -> User:
+    """A user's administrative record, for an actor who administers them: 404 for no such user, 403
+    `OUT_OF_SCOPE` for one outside a department administrator's departments (as for every write)."""
+    user = await get(session, user_id)
+    await _check_scope(session, actor, {user.department_id})
+    return user
 
 
 async def _validate_refs(session: AsyncSession, department_id: int | None, manager_id: int | None) -> None:
@@ -295,6 +316,10 @@ async def update_user(
     new_department = changes.get("department_id", user.department_id)
     await _check_scope(session, actor, {user.department_id, new_department})
     await _check_not_admin(session, actor, user)
+    if data.password and user.id == actor.id:
+        # A reset needs no current password: with it, a stolen administrator session could take the account.
+        raise Forbidden("change your own password with POST /api/v1/auth/change-password",
+                        code="SELF_PASSWORD_RESET")
     await _validate_refs(session, changes.get("department_id"), changes.get("manager_id"))
     if changes.get("manager_id") == user.id:
         raise ValidationFailed("a user cannot be their own manager", code="INVALID_MANAGER")
@@ -305,6 +330,8 @@ async def update_user(
         if user.id == actor.id:
             raise Conflict("you cannot deactivate your own account", code="SELF_DEACTIVATION")
         user.token_version += 1
+    if "is_active" in changes and changes["is_active"] != user.is_active:
+        user.session_version += 1  # sessions from before a deactivation never come back with a reactivation
     for key, value in changes.items():
         setattr(user, key, value)
     if data.password:
@@ -314,6 +341,7 @@ async def update_user(
         user.password_hash = await hash_password(data.password, settings.bcrypt_rounds)
         user.password_changed_at = datetime.now(UTC)
         user.token_version += 1
+        user.session_version += 1
     if data.unlock:
         user.failed_login_count = 0
         user.locked_until = None
@@ -351,7 +379,8 @@ async def deactivate(session: AsyncSession, actor: Actor, user_id: int, client: 
     if user.is_active:
         await _ensure_not_last_admin_if_admin(session, user)
         await session.execute(
-            update(User).where(User.id == user.id).values(is_active=False, token_version=User.token_version + 1)
+            update(User).where(User.id == user.id).values(
+                is_active=False, token_version=User.token_version + 1, session_version=User.session_version + 1)
         )
     audit.record(session, action="admin.user_deactivate", client=client, actor=actor, target_type="user",
                  target_id=user.id)

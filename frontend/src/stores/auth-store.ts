@@ -14,6 +14,7 @@ export const ADMIN_PERMISSIONS = [
   'org:manage',
   'roles:manage',
   'audit:read',
+  'audit:read-department',
   'settings:manage',
   'system:monitor',
   'approval:admin',

@@ -1045,7 +1045,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Users */
+        /**
+         * List Users
+         * @description Every user for `users:manage`; for `users:manage-department` only the users of the departments one
+         *     manages (and their sub-departments). `department_id` outside them is 403 `OUT_OF_SCOPE`.
+         */
         get: operations["admin_users_list"];
         put?: never;
         /** Create User */
@@ -1063,9 +1067,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get User */
+        /**
+         * Get User
+         * @description A department administrator gets 403 `OUT_OF_SCOPE` for a user outside the departments they manage.
+         */
         get: operations["admin_users_get"];
-        /** Update User */
+        /**
+         * Update User
+         * @description Not for one's own password (403 `SELF_PASSWORD_RESET`): that is `POST /auth/change-password`, which asks
+         *     for the current one. `unlock` also clears the failed-login count kept for the username.
+         */
         put: operations["admin_users_update"];
         post?: never;
         /**
@@ -1127,7 +1138,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Audit Logs */
+        /**
+         * Audit Logs
+         * @description The whole log for `audit:read`; for `audit:read-department` only the rows whose actor or target user is
+         *     a member of the departments one manages (or their sub-departments).
+         */
         get: operations["admin_audit_logs"];
         put?: never;
         post?: never;

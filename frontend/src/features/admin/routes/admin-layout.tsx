@@ -13,7 +13,7 @@ export const SCREENS: { key: string; perms: string[]; href?: string }[] = [
   { key: 'templates', perms: ['approval:admin'], href: '/approval/templates' },
   { key: 'settings', perms: ['settings:manage'] },
   { key: 'statistics', perms: ['system:monitor'] },
-  { key: 'audit', perms: ['audit:read'] },
+  { key: 'audit', perms: ['audit:read', 'audit:read-department'] },
   { key: 'stuck', perms: ['system:monitor'] },
   { key: 'adsync', perms: ['ad-sync:manage'] },
 ];
