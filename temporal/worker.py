@@ -6,7 +6,7 @@ import asyncio
 import gc
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Protocol
 
@@ -76,10 +76,22 @@ async def run(settings: Settings) -> None:
         log.info("worker stopped")
 
 
+def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop when installed (it comes with uvicorn's standard extras, as for the API), else asyncio's own loop.
+    The worker's loop carries the activities, the SDK's bridge and the mail dispatcher; workflow code runs on
+    the SDK's own deterministic loop either way."""
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - uvloop is not built for every platform
+        return None
+    return uvloop.new_event_loop
+
+
 def main() -> None:
     settings = get_settings()
     configure_logging(settings.log_level, json_lines=settings.log_json)
-    asyncio.run(run(settings))
+    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+        runner.run(run(settings))
 
 
 if __name__ == "__main__":

@@ -36,3 +36,16 @@ async def test_search_attributes_are_registered_on_the_server(temporal_client):
     )
     names = set(response.custom_attributes)
     assert {k.name for k in ALL_KEYS} <= names
+
+
+def test_the_worker_process_runs_on_uvloop():
+    import asyncio
+
+    import uvloop
+
+    from temporal.worker import event_loop_factory
+
+    factory = event_loop_factory()
+    assert factory is uvloop.new_event_loop
+    with asyncio.Runner(loop_factory=factory) as runner:  # as `main` runs the worker
+        assert isinstance(runner.get_loop(), uvloop.Loop)
