@@ -1,9 +1,9 @@
 """Writing ApprovalWorkflow snapshots into PostgreSQL, idempotently, and assigning document numbers.
 
 A snapshot may carry notifications: their in-app rows and outbox mails commit with the state they announce.
-A projection runs on every workflow action, so it is written as two statements (one read that locks the
-document and fetches the recipients, one write) plus the commit, and the counter upsert on final approval. Those
-run on the psycopg connection itself (`driver_rows`), inside the session's transaction.
+A projection runs on every workflow action, so it is written as two statements (one read that fetches the
+recipients, one write), in autocommit; a final approval adds the counter upsert and runs in one transaction that
+locks the document. Those run on the psycopg connection itself (`driver_rows`).
 """
 
 from __future__ import annotations
@@ -130,7 +130,11 @@ async def apply(session: AsyncSession, snap: Projection) -> Applied:
     snapshot's notifications."""
     notices = snap.notifications
     approvers = sorted({ln.approver_id for ln in snap.lines})
-    conn = await session.connection()
+    # Without a number to assign, the write is one statement, atomic by itself, and the read before it only
+    # gathers names for the notifications: both run in autocommit, which saves the BEGIN and COMMIT round trips.
+    # A final approval keeps its transaction: the counter row stays locked until its number is written.
+    conn = await session.connection(
+        execution_options=None if snap.assign_number else {"isolation_level": "AUTOCOMMIT"})
     found = await driver_rows(conn, _READ, {
         "doc": snap.document_id, "people": sorted(notify.audience(notices)) if notices else [],
         "approvers": approvers, "today": datetime.now(UTC).date(),
