@@ -103,6 +103,31 @@ async def test_saving_replaces_the_settings_audits_the_change_and_refreshes_the_
     assert latest["uploads"]["max_upload_mb"] == 100 and latest["company_name"] == "오픈 그룹웨어"
 
 
+async def test_a_template_without_its_own_sla_takes_the_saved_defaults_at_submission(
+        client, admin_headers, make_user, worker, temporal_client):
+    import json
+
+    from tests.approval_helpers import draft, submit
+
+    r = await client.post("/api/v1/approval/templates", headers=admin_headers, json={
+        "code": "NOSLA", "name": "SLA 없음", "form_schema": {"fields": []}})
+    assert r.status_code == 201, r.text
+    approver, drafter = await make_user(), await make_user()
+    line = {"steps": [{"approvers": [approver["id"]]}]}
+
+    async def submitted_sla() -> dict[str, Any]:
+        doc = await draft(client, drafter["headers"], template="NOSLA", line=line, form={})
+        submitted = await submit(client, drafter["headers"], doc["id"])
+        history = await temporal_client.get_workflow_handle(submitted["workflow_id"]).fetch_history()
+        start = history.events[0].workflow_execution_started_event_attributes
+        sla: dict[str, Any] = json.loads(start.input.payloads[0].data)["sla"]
+        return sla
+
+    assert await submitted_sla() == {"reminder_after_seconds": 24 * 3600.0, "escalate_after_seconds": 72 * 3600.0}
+    assert (await client.put(SETTINGS, json=VALID, headers=admin_headers)).status_code == 200
+    assert await submitted_sla() == {"reminder_after_seconds": 12 * 3600.0, "escalate_after_seconds": 48 * 3600.0}
+
+
 async def test_reads_are_served_from_redis(client, admin_headers, sessions, redis):
     await client.put(SETTINGS, json=VALID, headers=admin_headers)
     assert (await client.get(SETTINGS, headers=admin_headers)).json()["data"]["settings"]["company_name"] == VALID[

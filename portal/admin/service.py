@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from redis.asyncio import Redis
-from sqlalchemy import select
+from sqlalchemy import ScalarSelect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -70,6 +70,17 @@ async def effective(session: AsyncSession, env: Settings) -> SystemSettings:
     """The settings in force, read from the database (for the rare writes that apply them: passwords,
     uploads, submissions)."""
     return (await _load(session, env)).settings
+
+
+def stored_value() -> ScalarSelect[Any]:
+    """The stored settings document as a scalar subquery (NULL before the first save), for a statement that
+    reads them along with its own rows; `in_force` turns the value into the settings."""
+    return select(SystemSetting.value).where(SystemSetting.id == SINGLE_ROW_ID).scalar_subquery()
+
+
+def in_force(stored: dict[str, Any] | None, env: Settings) -> SystemSettings:
+    """The settings in force given the stored document (None: never saved), as `effective` reads them."""
+    return defaults(env) if stored is None else _effective(stored, env)
 
 
 async def get(session: AsyncSession, redis: Redis, *, env: Settings) -> SystemSettingsOut:

@@ -12,6 +12,7 @@ from sqlalchemy import and_, bindparam, delete, exists, or_, select, text
 from sqlalchemy.dialects.postgresql.psycopg import PGDialectAsync_psycopg
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal.admin.schemas import SystemSettings
 from portal.approval import forms, lines, templates
 from portal.approval.models import (
     ApprovalAttachment,
@@ -182,14 +183,16 @@ async def prepare_submission(
 ) -> ApprovalInput:
     """Validate a draft completely, write its line rows and in-progress status (not yet committed: the
     caller commits only once the workflow has started). The document row stays locked meanwhile."""
-    found = (await session.execute(  # the draft, locked, and its template in one round trip
-        select(ApprovalDocument, ApprovalTemplate).outerjoin(ApprovalTemplate,
-                                                             ApprovalTemplate.id == ApprovalDocument.template_id)
+    from portal.admin import service as system  # local: admin builds on approval for statistics
+
+    found = (await session.execute(  # the draft, locked, its template and the system settings in one round trip
+        select(ApprovalDocument, ApprovalTemplate, system.stored_value())
+        .outerjoin(ApprovalTemplate, ApprovalTemplate.id == ApprovalDocument.template_id)
         .where(ApprovalDocument.id == document_id).with_for_update(of=ApprovalDocument)
     )).first()
     if found is None:
         raise NotFound("document not found", code="DOCUMENT_NOT_FOUND", details={"id": document_id})
-    doc, template = found
+    doc, template, stored_settings = found
     own_draft(doc, actor)
     if template is None or not template.is_active:
         raise ValidationFailed("this template is retired", code="TEMPLATE_INACTIVE")
@@ -223,21 +226,20 @@ async def prepare_submission(
     return ApprovalInput(
         document_id=doc.id, drafter_id=actor.id, template_code=template.code, title=doc.title, steps=steps,
         references=list(dict.fromkeys(line.references)), receivers=list(dict.fromkeys(line.receivers)),
-        sla=lines.sla_policy(template, await _sla_defaults(session, settings)),
+        sla=lines.sla_policy(template, _sla_defaults(system.in_force(stored_settings, settings))),
     )
 
 
-async def _sla_defaults(session: AsyncSession, settings: Settings) -> SlaPolicy:
-    from portal.admin import service as system  # local: admin builds on approval for statistics
-
-    sla = (await system.effective(session, settings)).sla
+def _sla_defaults(system_settings: SystemSettings) -> SlaPolicy:
+    sla = system_settings.sla
     return SlaPolicy(reminder_after_seconds=sla.reminder_hours * 3600.0,
                      escalate_after_seconds=sla.escalation_hours * 3600.0)
 
 
 async def resubmit(session: AsyncSession, actor: Actor, document_id: int) -> ApprovalDocument:
-    """재기안: a new draft version linked to the rejected (or withdrawn) one, ready to edit and submit."""
-    old = await get(session, document_id)
+    """재기안: a new draft version linked to the rejected (or withdrawn) one, ready to edit and submit. The old row
+    is locked, so concurrent requests make one new version, not one each."""
+    old = await get(session, document_id, lock=True)
     if old.author_id != actor.id:
         raise Forbidden("only the drafter can resubmit", code="NOT_DRAFTER")
     if old.status not in (REJECTED, WITHDRAWN):
