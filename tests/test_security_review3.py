@@ -373,11 +373,8 @@ async def test_burst_of_wrong_passwords_at_lock_expiry_evaluates_at_most_the_thr
 @pytest.fixture
 def ad_directory(samba_dc: Any) -> Iterator[Any]:
     from tests.adsync.directory_admin import DirectoryAdmin
-    from tests.adsync.samba import BASE_DN
 
-    samba_dc.reset()
-    admin = DirectoryAdmin.connect(ca=samba_dc.ca_certificate)
-    admin.add_ou(f"OU=Corp,{BASE_DN}")
+    admin = DirectoryAdmin.fresh(samba_dc)
     yield admin
     admin.close()
 

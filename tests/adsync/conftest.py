@@ -15,9 +15,7 @@ from tests.adsync.samba import ADMIN_DN, ADMIN_PASSWORD, BASE_DN, CERT_NAME, HOS
 @pytest.fixture(scope="module")
 def directory(samba_dc: SambaDC) -> Iterator[DirectoryAdmin]:
     """A clean directory for this module, with OU=Corp as the synced subtree."""
-    samba_dc.reset()
-    admin = DirectoryAdmin.connect(ca=samba_dc.ca_certificate)
-    admin.add_ou(f"OU=Corp,{BASE_DN}")
+    admin = DirectoryAdmin.fresh(samba_dc)
     yield admin
     admin.close()
 

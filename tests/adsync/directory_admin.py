@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ldap3 import MODIFY_ADD, MODIFY_DELETE, MODIFY_REPLACE, NONE, SIMPLE, Connection, Server, Tls
 
-from tests.adsync.samba import ADMIN_DN, ADMIN_PASSWORD, BASE_DN, CERT_NAME, HOST
+from tests.adsync.samba import ADMIN_DN, ADMIN_PASSWORD, BASE_DN, CERT_NAME, HOST, SambaDC
 
 NORMAL_ACCOUNT = 0x200
 DISABLED = 0x2
@@ -16,6 +16,14 @@ DISABLED = 0x2
 @dataclass
 class DirectoryAdmin:
     conn: Connection
+
+    @classmethod
+    def fresh(cls, dc: SambaDC) -> DirectoryAdmin:
+        """The session's directory reset to a clean state, with OU=Corp as the synced subtree."""
+        dc.reset()
+        admin = cls.connect(ca=dc.ca_certificate)
+        admin.add_ou(f"OU=Corp,{BASE_DN}")
+        return admin
 
     @classmethod
     def connect(cls, ca: str) -> DirectoryAdmin:
