@@ -1,4 +1,5 @@
-"""The workflow runner: the SDK's sandbox, without a per-payload trip into it that changes nothing here.
+"""The workflow runner: the SDK's sandbox, without a per-payload trip into it that changes nothing here, and
+with the workflow modules' code objects kept in memory.
 
 Before decoding an activation and after encoding a completion, the worker asks the workflow instance for a
 serialisation context and an external-store context for every payload sequence, three times over (codec,
@@ -12,7 +13,11 @@ the sandbox. Workflow code still runs only inside the sandbox, with the same res
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
+from importlib.machinery import BYTECODE_SUFFIXES, SOURCE_SUFFIXES, FileFinder, SourceFileLoader, SourcelessFileLoader
+from types import CodeType, ModuleType
 
 import temporalio.workflow
 from temporalio.bridge.proto.workflow_activation import WorkflowActivation
@@ -35,6 +40,31 @@ def contexts_unused(converter: DataConverter) -> bool:
     decoding of activations and completions only run the payload codec and the external storage, and with
     neither configured they leave every payload as it is."""
     return converter.payload_codec is None and converter.external_storage is None
+
+
+class _CachedCodeLoader(SourceFileLoader):
+    """Loads a module's code object from disk once per process (and again only if the file changes). The sandbox
+    imports a workflow's module afresh for every run, so that each run gets its own module state; the code
+    object itself is immutable and is executed anew each time, so sharing it changes nothing but the cost."""
+
+    _codes: dict[tuple[str, int], CodeType] = {}
+
+    def get_code(self, fullname: str) -> CodeType:
+        path = self.get_filename(fullname)
+        key = (path, os.stat(path).st_mtime_ns)
+        code = self._codes.get(key)
+        if code is None:
+            loaded = super().get_code(fullname)
+            assert loaded is not None  # a source file always has code
+            code = self._codes[key] = loaded
+        return code
+
+
+def cache_module_code(package: ModuleType) -> None:
+    """Serve the modules of `package` through `_CachedCodeLoader` (the import system's per-directory finder)."""
+    for directory in package.__path__:
+        sys.path_importer_cache[directory] = FileFinder(
+            directory, (_CachedCodeLoader, SOURCE_SUFFIXES), (SourcelessFileLoader, BYTECODE_SUFFIXES))
 
 
 class _ContextFreeInstance(WorkflowInstance):
@@ -71,6 +101,9 @@ class WorkflowSandbox(WorkflowRunner):
         self._context_free = contexts_unused(converter)
 
     def prepare_workflow(self, defn: temporalio.workflow._Definition) -> None:
+        package = sys.modules.get(defn.cls.__module__.rpartition(".")[0])
+        if package is not None and hasattr(package, "__path__"):
+            cache_module_code(package)  # before the first sandboxed import of the workflow's module
         self.sandboxed.prepare_workflow(defn)
 
     def create_instance(self, det: WorkflowInstanceDetails) -> WorkflowInstance:

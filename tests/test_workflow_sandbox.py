@@ -106,3 +106,20 @@ async def test_workflow_code_still_runs_in_the_sandbox(temporal_client):
             await asyncio.sleep(0.1)
         await handle.terminate("probe done")
     assert "datetime.datetime.now" in failure, failure
+
+
+async def test_a_workflow_modules_code_is_read_once_per_process(monkeypatch):
+    from importlib.machinery import SourceFileLoader
+
+    reads: list[str] = []
+    original = SourceFileLoader.get_code
+
+    def counted(self, fullname):
+        reads.append(fullname)
+        return original(self, fullname)
+
+    monkeypatch.setattr(SourceFileLoader, "get_code", counted)
+    for _ in range(3):  # each replay imports workflows.approval afresh in a new sandbox
+        await Replayer(workflows=ALL_WORKFLOWS, data_converter=data_converter,
+                       workflow_runner=SANDBOX).replay_workflow(_history(THREE_STEPS))
+    assert reads.count("workflows.approval") <= 1, reads
