@@ -19,6 +19,7 @@ from sqlalchemy import select
 from api.deps import ClientDep, SessionDep, StateDep
 from portal.approval import email_links, forms
 from portal.approval.models import ApprovalActionToken, ApprovalDocument, ApprovalLine, ApprovalTemplate
+from portal.approval.schemas import NO_NUL
 from portal.common.errors import AppError
 from portal.users.models import User
 from temporal import approval as engine
@@ -198,7 +199,7 @@ async def submit(
     client: ClientDep,
     action: Annotated[str, Form(pattern="^(approve|reject)$")],
     csrf: Annotated[str, Form(max_length=128)],
-    comment: Annotated[str, Form(max_length=2000)] = "",
+    comment: Annotated[str, Form(max_length=2000, pattern=NO_NUL)] = "",
 ) -> HTMLResponse:
     """Public. Approves or rejects as the link's approver, for the link's step only; the link is then spent."""
     ctx = await _context(session, token)
@@ -207,7 +208,9 @@ async def submit(
         return _page(status, **ctx)
     expected = email_links.csrf_for(state.settings, token)
     cookie = request.cookies.get(CSRF_COOKIE, "")
-    if not (hmac.compare_digest(csrf, expected) and hmac.compare_digest(cookie, expected)):
+    # Compared as bytes: compare_digest refuses (TypeError, a 500) a str with anything but ASCII in it.
+    if not (hmac.compare_digest(csrf.encode(errors="replace"), expected.encode())
+            and hmac.compare_digest(cookie.encode(errors="replace"), expected.encode())):
         ctx.pop("can_act", None)
         return _page(403, message=TEXT[ctx["locale"]]["csrf"], is_error=True, **ctx)
     row: ApprovalActionToken = ctx["row"]

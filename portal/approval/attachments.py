@@ -53,6 +53,9 @@ async def remove(session: AsyncSession, storage: Storage, actor: Actor, attachme
         raise NotFound("attachment not found", code="ATTACHMENT_NOT_FOUND")
     doc = await documents.get(session, row.document_id, lock=True)
     documents.own_draft(doc, actor)
+    # Read again under the document's lock: a concurrent removal may have come first.
+    if (await session.execute(select(ApprovalAttachment.id).where(ApprovalAttachment.id == row.id))).first() is None:
+        raise NotFound("attachment not found", code="ATTACHMENT_NOT_FOUND")
     key = row.storage_key
     await session.delete(row)
     await session.commit()

@@ -69,8 +69,11 @@ async def delete(session: AsyncSession, actor: Actor, document_id: int, comment_
         raise NotFound("comment not found", code="COMMENT_NOT_FOUND")
     if comment.author_id != actor.id and not actor.can(Perm.APPROVAL_ADMIN):
         raise Forbidden("only the author can delete this comment", code="NOT_COMMENT_AUTHOR")
-    await session.execute(update(ApprovalComment).where(ApprovalComment.id == comment.id)
-                          .values(deleted_at=datetime.now(UTC)))
+    deleted = await session.execute(update(ApprovalComment).where(
+        ApprovalComment.id == comment.id, ApprovalComment.deleted_at.is_(None))
+        .values(deleted_at=datetime.now(UTC)).returning(ApprovalComment.id))
+    if deleted.first() is None:  # a concurrent delete came first: one deletion, one audit row
+        raise NotFound("comment not found", code="COMMENT_NOT_FOUND")
     audit.record(session, action="approval.comment_delete", client=client, actor=actor,
                  target_type="approval_document", target_id=document_id, details={"comment_id": comment.id})
     await session.commit()

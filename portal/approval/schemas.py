@@ -10,7 +10,10 @@ from pydantic import Field, StringConstraints, model_validator
 from portal.common.schemas import InputModel, OutputModel
 
 Title = Annotated[str, StringConstraints(min_length=1, max_length=300)]
-Comment = Annotated[str, StringConstraints(max_length=2000)]
+# An action's comment reaches PostgreSQL only through the approval run, which has taken the action by then: a NUL
+# character (text columns cannot hold it) would fail the run's write and leave the run ahead of the stored document.
+NO_NUL = r"^[^\x00]*$"
+Comment = Annotated[str, StringConstraints(max_length=2000, pattern=NO_NUL)]
 UserId = Annotated[int, Field(gt=0, le=2**62)]
 TemplateCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,19}$")]
 

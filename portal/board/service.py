@@ -304,6 +304,9 @@ async def delete_comment(session: AsyncSession, redis: Redis, actor: Actor, comm
     if comment is None or comment.is_deleted:
         raise NotFound("comment not found", code="COMMENT_NOT_FOUND")
     post = await get_post(session, comment.post_id, lock=True)
+    await session.refresh(comment)  # read again under the post's lock: a concurrent delete may have come first
+    if comment.is_deleted:
+        raise NotFound("comment not found", code="COMMENT_NOT_FOUND")
     await readable_board(session, actor, post.board_id)
     if comment.author_id != actor.id and not actor.can(Perm.BOARD_ADMIN):
         raise Forbidden("only the author or a board administrator can delete", code="NOT_AUTHOR")
