@@ -23,7 +23,7 @@ from workflows.search_attributes import (
     TEMPLATE_CODE,
 )
 
-# Validator failure type → API error class. Unknown types become 409.
+# Validator failure type → API error class. Other failures are internal errors (500), their text never shown.
 _ERRORS: dict[str, type[AppError]] = {
     "NOT_CURRENT_APPROVER": Forbidden, "NO_FINAL_AUTHORITY": Forbidden, "NOT_DRAFTER": Forbidden,
     "NOT_HOLDER": Forbidden, "COMMENT_REQUIRED": ValidationFailed, "DOCUMENT_FINISHED": Conflict,
@@ -80,10 +80,9 @@ async def act(client: Client, workflow: str, action: str, data: ActionInput) -> 
         return result
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause
-        if isinstance(cause, ApplicationError) and cause.type:
-            error = _ERRORS.get(cause.type, Conflict)
-            raise error(cause.message, code=cause.type) from exc
-        raise
+        if isinstance(cause, ApplicationError) and cause.type in _ERRORS:  # the run refused: meant for the user
+            raise _ERRORS[cause.type](cause.message, code=cause.type) from exc
+        raise  # anything else (a failed write, say) is an internal error: logged, never shown to the user
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:  # callers check drafts first: no run means it has finished
             raise Conflict("the document is already finished", code="DOCUMENT_FINISHED") from exc

@@ -8,7 +8,9 @@ import json
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, cast
 
+import pytest
 from temporalio.api.common.v1 import Payload
 from temporalio.client import WorkflowHistory
 from temporalio.converter import (
@@ -123,3 +125,23 @@ async def test_a_workflow_modules_code_is_read_once_per_process(monkeypatch):
         await Replayer(workflows=ALL_WORKFLOWS, data_converter=data_converter,
                        workflow_runner=SANDBOX).replay_workflow(_history(THREE_STEPS))
     assert reads.count("workflows.approval") <= 1, reads
+
+
+async def test_an_update_failure_reaches_the_user_only_as_a_refusal_with_its_code(temporal_client, monkeypatch):
+    from temporalio.client import WorkflowUpdateFailedError
+
+    from portal.common.errors import AppError, Conflict
+    from temporal import approval as engine
+    from tests.sandbox_probe import UpdateFailureProbe
+
+    queue = f"update-failure-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setitem(engine.UPDATES, "probe", "fail")
+    async with Worker(temporal_client, task_queue=queue, workflows=[UpdateFailureProbe], workflow_runner=SANDBOX):
+        handle = await temporal_client.start_workflow(UpdateFailureProbe.run, id=queue, task_queue=queue)
+        with pytest.raises(Conflict) as refused:
+            await engine.act(temporal_client, queue, "probe", cast(Any, "refused"))
+        assert refused.value.code == "STALE_STEP" and refused.value.status_code == 409
+        with pytest.raises(WorkflowUpdateFailedError) as failed:  # not an AppError: answered 500, text not shown
+            await engine.act(temporal_client, queue, "probe", cast(Any, "internal"))
+        assert not isinstance(failed.value, AppError)
+        await handle.terminate("probe done")
