@@ -130,6 +130,40 @@ async def test_an_sla_too_long_for_a_timer_is_refused_and_submissions_keep_worki
     assert (await submit(client, c.drafter["headers"], doc["id"]))["status"] == "in_progress"
 
 
+
+@pytest.mark.usefixtures("worker")
+async def test_an_sla_stored_before_the_checks_is_read_safely_at_submission(client, admin_headers, make_user,
+                                                                             sessions, temporal_client):
+    """Templates saved before the checks above may hold any SLA value: a huge one is read as a year, one that is
+    not a positive number as the system default, and the template's submissions keep working."""
+    import json
+
+    from portal.approval.models import ApprovalTemplate
+
+    c = await build_company(client, admin_headers, make_user)
+    async with sessions() as session:
+        template = (await session.execute(select(ApprovalTemplate).where(ApprovalTemplate.code == "GEN"))).scalar_one()
+        template.sla_policy = {"reminder_after_seconds": 1e300, "escalate_after_seconds": "soon"}
+        await session.commit()
+    doc = await draft(client, c.drafter["headers"])
+    submitted = await submit(client, c.drafter["headers"], doc["id"])
+    history = await temporal_client.get_workflow_handle(submitted["workflow_id"]).fetch_history()
+    sla = json.loads(history.events[0].workflow_execution_started_event_attributes.input.payloads[0].data)["sla"]
+    assert sla == {"reminder_after_seconds": 366 * 24 * 3600.0, "escalate_after_seconds": 72 * 3600.0}
+
+
+async def test_a_reply_to_a_deleted_board_comment_is_refused(client, boards):  # noqa: F811
+    h = boards["reader"]["headers"]
+    post = (await client.post(f"{BOARD}/boards/{boards['general']['id']}/posts", json={"title": "t"},
+                              headers=h)).json()["data"]
+    comment = (await client.post(f"{BOARD}/posts/{post['id']}/comments", json={"content": "원글"},
+                                 headers=h)).json()["data"]
+    assert (await client.delete(f"{BOARD}/comments/{comment['id']}", headers=h)).status_code == 200
+    r = await client.post(f"{BOARD}/posts/{post['id']}/comments", json={"content": "답글", "parent_id": comment["id"]},
+                          headers=h)
+    assert r.status_code == 422 and _code(r) == "INVALID_PARENT", r.text
+    assert (await client.get(f"{BOARD}/posts/{post['id']}", headers=h)).json()["data"]["comment_count"] == 0
+
 # --- approval comments and attachments ------------------------------------------------------------------
 
 @pytest.mark.usefixtures("worker")

@@ -87,10 +87,22 @@ def workflow_steps(line: LineIn, finalizing: set[int]) -> list[StepSpec]:
     ]
 
 
+# The longest SLA a template may set (templates.py refuses longer ones): a timer past a year is a typo.
+SLA_MAX_SECONDS = 366 * 24 * 3600
+
+
 def sla_policy(template: ApprovalTemplate, defaults: SlaPolicy) -> SlaPolicy:
-    """The template's SLA where it sets one, the system-wide default (admin settings) otherwise."""
+    """The template's SLA where it sets one, the system-wide default (admin settings) otherwise. A value stored
+    before templates were checked as they are now (not a positive number, or longer than a year) is read as
+    the default, or as a year, so that it cannot make every submission of the template fail."""
     raw: dict[str, Any] = template.sla_policy or {}
     return SlaPolicy(
-        reminder_after_seconds=float(raw.get("reminder_after_seconds", defaults.reminder_after_seconds)),
-        escalate_after_seconds=float(raw.get("escalate_after_seconds", defaults.escalate_after_seconds)),
+        reminder_after_seconds=_seconds(raw.get("reminder_after_seconds"), defaults.reminder_after_seconds),
+        escalate_after_seconds=_seconds(raw.get("escalate_after_seconds"), defaults.escalate_after_seconds),
     )
+
+
+def _seconds(value: object, default: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:  # NaN is not > 0
+        return default
+    return float(min(value, SLA_MAX_SECONDS))

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.approval.forms import parse_schema
+from portal.approval.lines import SLA_MAX_SECONDS
 from portal.approval.models import ApprovalTemplate
 from portal.approval.schemas import TemplateIn, TemplateUpdate
 from portal.audit import service as audit
@@ -97,8 +98,6 @@ async def seed(session: AsyncSession) -> None:
 
 _NUMBER_FIELDS = frozenset({"code", "yyyy", "yy", "seq"})
 _NUMBER_LENGTH = 64  # approval_documents.document_number
-# A timer longer than this is a typo; one past what timedelta holds (~2.7 million years) made every submission a 500.
-_SLA_MAX_SECONDS = 366 * DAY
 _FIELDS_MESSAGE = "numbering rule may use {code}, {yyyy}, {yy} and {seq}"
 
 
@@ -135,9 +134,9 @@ def _check_sla(raw: dict[str, Any]) -> None:
     for key in ("reminder_after_seconds", "escalate_after_seconds"):
         value = raw.get(key)
         if value is not None and (not isinstance(value, int | float) or isinstance(value, bool)
-                                  or not 0 < value <= _SLA_MAX_SECONDS):
+                                  or not 0 < value <= SLA_MAX_SECONDS):
             raise ValidationFailed(f"{key} must be a positive number of seconds, at most a year",
-                                   code="INVALID_SLA_POLICY", details={"max": _SLA_MAX_SECONDS})
+                                   code="INVALID_SLA_POLICY", details={"max": SLA_MAX_SECONDS})
 
 
 def _check_line_rule(raw: dict[str, Any]) -> None:

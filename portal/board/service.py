@@ -287,7 +287,7 @@ async def add_comment(session: AsyncSession, redis: Redis, actor: Actor, post_id
     await readable_board(session, actor, post.board_id)
     if data.parent_id is not None:
         parent = await session.get(Comment, data.parent_id)
-        if parent is None or parent.post_id != post.id:
+        if parent is None or parent.post_id != post.id or parent.is_deleted:
             raise ValidationFailed("the comment to reply to is not on this post", code="INVALID_PARENT")
         if parent.parent_id is not None:
             raise ValidationFailed("replies go one level deep", code="REPLY_TOO_DEEP")
