@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -33,6 +34,15 @@ async def _behind_a_lock(sessions, model, row_id: int, requests: list[Awaitable]
         await asyncio.sleep(0.5)
         await session.rollback()
     return list(await asyncio.gather(*tasks))
+
+
+async def _submitted_by_a_drafter(client, admin_headers, make_user) -> tuple[dict[str, str], dict[str, Any]]:
+    """A company's drafter (their headers) and a document they have just submitted."""
+    c = await build_company(client, admin_headers, make_user)
+    h: dict[str, str] = c.drafter["headers"]
+    doc = await draft(client, h)
+    await submit(client, h, doc["id"])
+    return h, doc
 
 
 async def _audit_total(client, admin_headers, action: str) -> int:
@@ -94,10 +104,7 @@ async def test_a_non_ascii_csrf_value_on_an_email_link_is_the_csrf_page_not_a_50
 @pytest.mark.usefixtures("worker")
 async def test_concurrent_resubmits_of_one_document_make_one_new_version(client, admin_headers, make_user):
     """`ALREADY_RESUBMITTED` was checked without a lock: four parallel 재기안 made four version-2 drafts."""
-    c = await build_company(client, admin_headers, make_user)
-    h = c.drafter["headers"]
-    doc = await draft(client, h)
-    await submit(client, h, doc["id"])
+    h, doc = await _submitted_by_a_drafter(client, admin_headers, make_user)
     assert (await act(client, h, doc["id"], "withdraw")).status_code == 200
     answers = await asyncio.gather(*(client.post(f"{DOCS}/{doc['id']}/resubmit", headers=h) for _ in range(4)))
     assert sorted(r.status_code for r in answers) == [201, 409, 409, 409], [r.text[:200] for r in answers]
@@ -169,10 +176,7 @@ async def test_a_reply_to_a_deleted_board_comment_is_refused(client, boards):  #
 @pytest.mark.usefixtures("worker")
 async def test_concurrent_deletes_of_an_approval_comment_delete_and_audit_it_once(client, admin_headers, make_user):
     """Every parallel delete of the same comment answered 200 and wrote its own audit row."""
-    c = await build_company(client, admin_headers, make_user)
-    h = c.drafter["headers"]
-    doc = await draft(client, h)
-    await submit(client, h, doc["id"])
+    h, doc = await _submitted_by_a_drafter(client, admin_headers, make_user)
     r = await client.post(f"{DOCS}/{doc['id']}/comments", json={"content": "확인 부탁드립니다"}, headers=h)
     assert r.status_code == 201, r.text
     url = f"{DOCS}/{doc['id']}/comments/{r.json()['data']['id']}"
