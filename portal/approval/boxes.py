@@ -112,15 +112,18 @@ def pending_cache(redis: Redis, user_id: int) -> BytesCache:
     return BytesCache(redis, "approval-pending", str(user_id), PENDING_CACHE_SECONDS)
 
 
+# One command for every key: a client pipeline of one INCR per user cost the projection activity about twice the
+# CPU (packing and parsing each command and reply), on every approval action.
+_BUMP = "for _, key in ipairs(KEYS) do redis.call('INCR', key) end return #KEYS"
+
+
 async def pending_changed(redis: Redis, user_ids: Collection[int]) -> None:
-    """Make these users' cached pending boxes stale (one round trip). Fails soft: with Redis down the entries
+    """Make these users' cached pending boxes stale (one command). Fails soft: with Redis down the entries
     expire within `PENDING_CACHE_SECONDS`."""
     if not user_ids:
         return
+    keys = [pending_cache(redis, user_id).version_key for user_id in sorted(user_ids)]
     try:
-        async with redis.pipeline(transaction=False) as pipe:
-            for user_id in sorted(user_ids):
-                pipe.incr(pending_cache(redis, user_id).version_key)
-            await pipe.execute()
+        await redis.eval(_BUMP, len(keys), *keys)
     except (RedisError, OSError):
         log.warning("pending box invalidation failed", extra={"users": len(user_ids)})
