@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from redis.asyncio import Redis
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio import activity
 
 from portal.approval import boxes, projection
@@ -22,6 +23,7 @@ class ApprovalActivities:
     def __init__(self, sessions: SessionFactory, wake_mailer: Callable[[], None] | None = None,
                  redis_url: str | None = None) -> None:
         self.sessions = sessions
+        self.engine: AsyncEngine = sessions.kw["bind"]
         self.wake_mailer = wake_mailer  # the mail dispatcher of this process, told after mail was queued
         self.redis_url = redis_url  # where the portal caches pending boxes (None: nothing to invalidate)
         self._redis: Redis | None = None
@@ -34,8 +36,7 @@ class ApprovalActivities:
     @activity.defn(name="approval.project")
     async def project(self, snapshot: Projection) -> ProjectionResult:
         redis = self._cache()
-        async with self.sessions() as session:
-            applied = await projection.apply(session, snapshot)
+        applied = await projection.apply(self.engine, snapshot)
         if redis is not None:  # after the commit: the line's approvers and their delegates of the day
             await boxes.pending_changed(redis, applied.audience)
         if applied.mails_queued and self.wake_mailer is not None:

@@ -73,12 +73,11 @@ def smtp():
 async def _queue(client, sessions, c, recipients, event="pending") -> int:
     """A document and a projection carrying one notification to `recipients`; returns the document id."""
     doc = await draft(client, c.drafter["headers"], title="비품 구매")
-    async with sessions() as session:
-        applied = await projection.apply(session, Projection(
-            document_id=doc["id"], seq=1, status="in_progress", current_step=0, lines=[], history=[],
-            notifications=[NotifyInput(event=event, document_id=doc["id"], recipients=recipients,
-                                       dedupe_key=f"test-{doc['id']}:1:{event}", step=0)],
-        ))
+    applied = await projection.apply(sessions.kw["bind"], Projection(
+        document_id=doc["id"], seq=1, status="in_progress", current_step=0, lines=[], history=[],
+        notifications=[NotifyInput(event=event, document_id=doc["id"], recipients=recipients,
+                                   dedupe_key=f"test-{doc['id']}:1:{event}", step=0)],
+    ))
     assert applied.mails_queued == len(recipients)
     return int(doc["id"])
 
@@ -94,12 +93,12 @@ async def test_projection_queues_in_app_rows_and_mail_once_and_one_connection_se
     c = await build_company(client, admin_headers, make_user)
     people = [c.lead, c.director, c.ceo, *c.peers]
     doc = await _queue(client, sessions, c, [p["id"] for p in people])
-    async with sessions() as session:  # a retried projection (same keys) queues nothing again
-        again = await projection.apply(session, Projection(
-            document_id=doc, seq=1, status="in_progress", current_step=0, lines=[], history=[],
-            notifications=[NotifyInput(event="pending", document_id=doc, recipients=[p["id"] for p in people],
-                                       dedupe_key=f"test-{doc}:1:pending", step=0)],
-        ))
+    # A retried projection (same keys) queues nothing again.
+    again = await projection.apply(sessions.kw["bind"], Projection(
+        document_id=doc, seq=1, status="in_progress", current_step=0, lines=[], history=[],
+        notifications=[NotifyInput(event="pending", document_id=doc, recipients=[p["id"] for p in people],
+                                   dedupe_key=f"test-{doc}:1:pending", step=0)],
+    ))
     assert again.mails_queued == 0
     rows = await _outbox(sessions)
     assert len(rows) == len(people) and all(r.sent_at is None for r in rows)
@@ -189,12 +188,11 @@ async def test_the_running_dispatcher_retries_a_refused_mail_when_due_while_new_
             await asyncio.sleep(0.05)
         assert len(server.received) == 1  # the lead's; the director's was refused and waits retry_delay(1)
         server.refuse = None
-        async with sessions() as session:  # new mail: a batch of its own before the retry is due
-            await projection.apply(session, Projection(
-                document_id=doc, seq=2, status="in_progress", current_step=0, lines=[], history=[],
-                notifications=[NotifyInput(event="reminder", document_id=doc, recipients=[c.ceo["id"]],
-                                           dedupe_key=f"test-{doc}:2:reminder", step=0)],
-            ))
+        await projection.apply(sessions.kw["bind"], Projection(  # new mail: a batch of its own before the retry is due
+            document_id=doc, seq=2, status="in_progress", current_step=0, lines=[], history=[],
+            notifications=[NotifyInput(event="reminder", document_id=doc, recipients=[c.ceo["id"]],
+                                       dedupe_key=f"test-{doc}:2:reminder", step=0)],
+        ))
         dispatcher.wake()
         started = asyncio.get_running_loop().time()
         while len(server.received) < 3 and asyncio.get_running_loop().time() - started < 10:

@@ -64,8 +64,7 @@ async def test_snapshots_move_state_once_older_ones_only_add_history_and_name_wh
         notifications=[NotifyInput(event="pending", document_id=doc_id, recipients=[director],
                                    dedupe_key=f"test-{doc_id}:1:pending", step=1, with_action_links=True)],
     )
-    async with sessions() as session:
-        applied = await projection.apply(session, approved)
+    applied = await projection.apply(sessions.kw["bind"], approved)
     assert applied.mails_queued == 1 and applied.document_number is None
     assert applied.audience == {lead, director, c.peers[1]["id"]}  # the director's delegate of the day too
 
@@ -83,13 +82,12 @@ async def test_snapshots_move_state_once_older_ones_only_add_history_and_name_wh
     queued = [m for m in mails if m.dedupe_key == mine[0].dedupe_key]
     assert len(queued) == 1 and (queued[0].step, queued[0].with_action_link, queued[0].event) == (1, True, "pending")
 
-    async with sessions() as session:  # the same snapshot again (a retry): nothing new
-        assert (await projection.apply(session, approved)).mails_queued == 0
+    # The same snapshot again (a retry): nothing new.
+    assert (await projection.apply(sessions.kw["bind"], approved)).mails_queued == 0
     older = Projection(document_id=doc_id, seq=50, status="rejected", current_step=0,
                        lines=[LineState(step=0, approver_id=lead, status="rejected")],
                        history=[HistoryEntry(key=f"test-{doc_id}:late", action="commented", step=0, actor_id=lead)])
-    async with sessions() as session:
-        await projection.apply(session, older)
+    await projection.apply(sessions.kw["bind"], older)
     doc2, lines2, history2, notes2, mails2 = await _state(sessions, doc_id)
     assert (doc2.status, doc2.current_step, doc2.projection_seq) == ("in_progress", 1, 100)
     assert [(ln.status, ln.comment) for ln in lines2] == [(ln.status, ln.comment) for ln in lines]
@@ -109,12 +107,12 @@ async def test_final_snapshot_assigns_one_number_that_the_drafters_notification_
         notifications=[NotifyInput(event="approved", document_id=doc_id, recipients=[c.drafter["id"]],
                                    dedupe_key=f"test-{doc_id}:9:approved")],
     )
-    async with sessions() as session:
-        applied = await projection.apply(session, final)
+    applied = await projection.apply(sessions.kw["bind"], final)
     year = datetime.now(UTC).year
     assert applied.document_number is not None and applied.document_number.startswith(f"GEN-{year}-")
-    async with sessions() as session:  # retried: the number stays, the counter does not move
-        assert (await projection.apply(session, final)).document_number == applied.document_number
+    # Retried: the number stays, the counter does not move.
+    assert (await projection.apply(sessions.kw["bind"], final)).document_number == applied.document_number
+    async with sessions() as session:
         counter = (await session.execute(select(func.max(DocumentNumberSequence.last_value)).where(
             DocumentNumberSequence.template_code == "GEN"))).scalar_one()
     doc, lines, _, notes, _ = await _state(sessions, doc_id)
@@ -123,3 +121,19 @@ async def test_final_snapshot_assigns_one_number_that_the_drafters_notification_
     assert all(ln.status == "approved" for ln in lines if ln.line_type == "approval")
     told = next(n for n in notes if n.dedupe_key == f"test-{doc_id}:9:approved:{c.drafter['id']}")
     assert applied.document_number in (told.body or "")
+
+
+async def test_a_final_snapshot_older_than_the_stored_state_still_writes_its_number(
+    client, admin_headers, make_user, sessions
+):
+    """A final snapshot retried after a later one was stored (its state is not applied again) still records the
+    number it drew, in the same transaction as the counter."""
+    c, doc_id = await _submitted(client, admin_headers, make_user, sessions)
+    later = Projection(document_id=doc_id, seq=200, status="approved", current_step=None, lines=[], history=[])
+    await projection.apply(sessions.kw["bind"], later)
+    final = Projection(document_id=doc_id, seq=150, status="approved", current_step=None, assign_number=True,
+                       lines=[], history=[])
+    applied = await projection.apply(sessions.kw["bind"], final)
+    assert applied.document_number is not None
+    doc, *_ = await _state(sessions, doc_id)
+    assert (doc.document_number, doc.projection_seq) == (applied.document_number, 200)

@@ -24,8 +24,7 @@ async def test_concurrent_final_approvals_never_share_a_number_and_a_retry_keeps
         """The final approval's snapshot, as the workflow's projection activity applies it."""
         snap = Projection(document_id=doc_id, seq=seq, status="approved", current_step=None, lines=[], history=[],
                           assign_number=True)
-        async with sessions() as session:
-            return (await projection.apply(session, snap)).document_number
+        return (await projection.apply(sessions.kw["bind"], snap)).document_number
 
     numbers = await asyncio.gather(*(approve(i) for i in ids))
     assert len(set(numbers)) == 20
