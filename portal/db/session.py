@@ -70,7 +70,7 @@ async def driver_rows(conn: AsyncConnection, sql: str, parameters: dict[str, Any
     driver: psycopg.AsyncConnection[Any] = raw.driver_connection  # type: ignore[assignment]
     try:
         cursor = await driver.execute(sql, parameters)
-        return await cursor.fetchall()
+        return await cursor.fetchall() if cursor.description is not None else []  # none from a plain UPDATE
     except psycopg.Error as exc:
         if driver.broken:
             await conn.invalidate(exc)

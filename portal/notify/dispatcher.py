@@ -24,7 +24,7 @@ from email.errors import MessageError
 from email.message import Message
 from functools import partial
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from portal.db.session import SessionFactory, driver_rows
@@ -81,8 +81,8 @@ SELECT c.id, c.dedupe_key, c.user_id, c.document_id, c.event, c.step, c.comment,
  ORDER BY c.id
 """
 
-_MARK_SENT = text(
-    "WITH sent AS (UPDATE notify_outbox SET sent_at = now(), last_error = NULL WHERE id = :id "
+_MARK_SENT = (  # run on the driver connection (`driver_rows`): once per mail sent
+    "WITH sent AS (UPDATE notify_outbox SET sent_at = now(), last_error = NULL WHERE id = %(id)s "
     "RETURNING dedupe_key) "
     "UPDATE notifications SET email_sent_at = now() WHERE dedupe_key IN (SELECT dedupe_key FROM sent)"
 )
@@ -252,7 +252,7 @@ class MailDispatcher:
                             failures.update({r.id: _describe(exc) for r, _ in messages[i:]})
                             gone = True
                             break
-                        await conn.execute(_MARK_SENT, {"id": row.id})  # sent: recorded (committed) before the next
+                        await driver_rows(conn, _MARK_SENT, {"id": row.id})  # recorded (committed) before the next
                         result.sent += 1
                     keep = not gone
                 finally:  # also when cancelled mid-send: that connection may be inside a transaction
