@@ -183,11 +183,10 @@ async def submit_document(
     inp = await documents.prepare_submission(
         session, user.actor, document_id, workflow_id=workflow, client=client, settings=state.settings
     )
-    # The answer is read inside the submission's transaction, as it will be committed: no second transaction. One
-    # read of the row as stored (server-side timestamps, JSON as PostgreSQL returns it), whether or not the session
-    # still holds the object prepare_submission flushed.
-    doc = (await session.execute(select(ApprovalDocument).where(ApprovalDocument.id == document_id)
-                                 .execution_options(populate_existing=True))).scalar_one()
+    # The answer is read inside the submission's transaction, as it will be committed: no second transaction. The
+    # row as stored (server-side timestamps, JSON as PostgreSQL returns it) came back with its UPDATE.
+    doc = await session.get(ApprovalDocument, document_id)
+    assert doc is not None  # in the session since prepare_submission locked it
     out = await documents.detail(session, user.actor, doc)
     # The draft row stays locked until the run has started; a failure rolls it back untouched.
     await engine.start(await state.temporal(), inp, workflow_id=workflow, prefix=state.settings.temporal_prefix)
