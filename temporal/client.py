@@ -46,13 +46,18 @@ class SharedPydanticJSONConverter(EncodingPayloadConverter):
         return adapter.validate_json(payload.data)
 
 
+_ENCODINGS: tuple[EncodingPayloadConverter, ...] = tuple(
+    SharedPydanticJSONConverter() if isinstance(c, JSONPlainPayloadConverter) else c
+    for c in DefaultPayloadConverter.default_encoding_payload_converters
+)
+
+
 class PayloadConverter(CompositePayloadConverter):
-    """The SDK's default encodings, with JSON handled by `SharedPydanticJSONConverter`."""
+    """The SDK's default encodings, with JSON handled by `SharedPydanticJSONConverter`. The SDK builds one of
+    these for every workflow activation; the encoding converters hold no state and are shared."""
 
     def __init__(self) -> None:
-        json = SharedPydanticJSONConverter()
-        super().__init__(*(json if isinstance(c, JSONPlainPayloadConverter) else c
-                           for c in DefaultPayloadConverter.default_encoding_payload_converters))
+        super().__init__(*_ENCODINGS)
 
 
 data_converter = DataConverter(payload_converter_class=PayloadConverter)
