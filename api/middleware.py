@@ -16,6 +16,8 @@ from portal.common.logging import describe_exception, request_id_var
 
 log = logging.getLogger("api.access")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# Paths that carry a credential (an email action link's token): logged with the credential replaced.
+_SECRET_PATH = re.compile(r"(/approval/email-actions/)[^/]+")
 _SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -82,7 +84,8 @@ class RequestContextMiddleware:
             if log.isEnabledFor(logging.INFO):
                 log.info(
                     "request",
-                    extra={"request_id": request_id, "method": scope["method"], "path": scope["path"],
+                    extra={"request_id": request_id, "method": scope["method"],
+                           "path": _SECRET_PATH.sub(r"\1[redacted]", scope["path"]),
                            "status": status, "duration_ms": round((time.perf_counter() - start) * 1000, 2)},
                 )
             request_id_var.reset(token)

@@ -37,8 +37,9 @@ async def get_config(user: Manager, session: SessionDep) -> Envelope[ADSyncConfi
 @router.put("/config", operation_id="adsync_config_update", response_model=Envelope[ADSyncConfigOut])
 async def put_config(body: ADSyncConfigIn, user: Manager, session: SessionDep, state: StateDep,
                      client: ClientDep) -> Envelope[ADSyncConfigOut]:
-    """Replaces the configuration (omit `bind_password` to keep the stored one) and brings the Temporal
-    Schedule in line with `sync_schedule` / `is_enabled`. Nothing is saved when the schedule cannot be."""
+    """Replaces the configuration (omit `bind_password` to keep the stored one, while the server, bind DN, CA and
+    TLS server name stay the same) and brings the Temporal Schedule in line with `sync_schedule` / `is_enabled`.
+    Nothing is saved when the schedule cannot be."""
     config = await service.save(session, state.settings, user.actor, client, body)
     try:
         await engine.apply_schedule(await state.temporal(), state.settings, config.sync_schedule,

@@ -164,9 +164,10 @@ async def _context(session: SessionDep, token: str) -> dict[str, Any]:
             )
         else:
             message = t["moved"]
-        return {**base, "status": 409, "message": message}
+        # A void link is no longer a credential: it says who acted (or that it expired), never what the document says.
+        return {"locale": locale, "status": 409, "message": message}
     if row.expires_at < datetime.now(UTC):
-        return {**base, "status": 410, "message": t["expired"], "is_error": True}
+        return {"locale": locale, "status": 410, "message": t["expired"], "is_error": True}
     return {**base, "status": 200, "can_act": True}
 
 

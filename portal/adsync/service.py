@@ -80,6 +80,10 @@ async def save(session: AsyncSession, settings: Settings, actor: Actor, client: 
                                    details={"field": "bind_password"})
         config = ADSyncConfig(server_url=data.server_url, bind_dn=data.bind_dn)
         session.add(config)
+    if config.bind_password is not None and not _keeps_password_target(config, data) and not (
+            data.bind_password is not None and data.bind_password.get_secret_value()):
+        raise ValidationFailed("enter the bind password again to use it with another server, bind DN or CA",
+                               code="VALIDATION_ERROR", details={"field": "bind_password"})
     changed_target = config.server_url != data.server_url or list(config.base_dns or []) != data.base_dns
     values: dict[str, Any] = data.model_dump(exclude={"bind_password", "ou_mapping"})
     values["ou_mapping"] = data.ou_mapping.model_dump()
@@ -131,10 +135,22 @@ async def test(session: AsyncSession, settings: Settings, data: ADSyncConfigIn |
                   usn=outcome["highest_committed_usn"])
 
 
+def _keeps_password_target(stored: ADSyncConfig, data: ADSyncConfigIn) -> bool:
+    """Whether the form would send the stored bind password where it was entered for: the same server (host and
+    port), bind DN and TLS trust (CA, certificate name). Otherwise whoever may edit the form could point it at a
+    server of their own and receive the password, which the API otherwise never returns."""
+    old_host, old_port, _ = ad.parse_server_url(stored.server_url, stored.port, stored.use_ldaps)
+    new_host, new_port, _ = ad.parse_server_url(data.server_url, data.port or (636 if data.use_ldaps else 389),
+                                                data.use_ldaps)
+    return (old_host.lower(), old_port, stored.bind_dn, stored.ca_certificate or None,
+            stored.tls_server_name or None) == (new_host.lower(), new_port, data.bind_dn,
+                                                data.ca_certificate or None, data.tls_server_name or None)
+
+
 def _from_form(data: ADSyncConfigIn, stored: ADSyncConfig | None, settings: Settings) -> ad.DirectorySettings:
     if data.bind_password is not None and data.bind_password.get_secret_value():
         password = data.bind_password.get_secret_value()
-    elif stored is not None and stored.bind_password is not None:
+    elif stored is not None and stored.bind_password is not None and _keeps_password_target(stored, data):
         password = directory_settings(stored, settings.encryption_key_bytes).bind_password
     else:
         raise ConfigProblem("AD_NO_PASSWORD", "enter the bind password to test")

@@ -360,8 +360,17 @@ async def update_user(
 
 
 async def _check_not_admin(session: AsyncSession, actor: Actor, user: User) -> None:
-    if "system_admin" in (await roles_and_permissions(session, user.id))[0] and not actor.can(Perm.ROLES_MANAGE):
-        raise Forbidden("only system administrators may change an administrator", code="PERMISSION_DENIED")
+    """Without roles:manage, one changes only users holding no permission one lacks (nor administering departments
+    one does not): a department administrator who could reset the password of (or edit) an approval or user
+    administrator of another role would take over that account and its wider permissions."""
+    if actor.can(Perm.ROLES_MANAGE):
+        return
+    roles, permissions = await roles_and_permissions(session, user.id)
+    if "system_admin" in roles or not set(permissions) <= actor.permissions or (
+            Perm.USERS_MANAGE_DEPARTMENT in permissions
+            and not await org.managed_subtree(session, user.id) <= await org.managed_subtree(session, actor.id)):
+        raise Forbidden("only system administrators may change a user holding permissions you do not have",
+                        code="PERMISSION_DENIED")
 
 
 async def _ensure_not_last_admin_if_admin(session: AsyncSession, user: User) -> None:
