@@ -1272,8 +1272,9 @@ export interface paths {
         get: operations["adsync_config_get"];
         /**
          * Put Config
-         * @description Replaces the configuration (omit `bind_password` to keep the stored one) and brings the Temporal
-         *     Schedule in line with `sync_schedule` / `is_enabled`. Nothing is saved when the schedule cannot be.
+         * @description Replaces the configuration (omit `bind_password` to keep the stored one, while the server, bind DN, CA and
+         *     TLS server name stay the same) and brings the Temporal Schedule in line with `sync_schedule` / `is_enabled`.
+         *     Nothing is saved when the schedule cannot be.
          */
         put: operations["adsync_config_update"];
         post?: never;
