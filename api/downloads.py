@@ -1,8 +1,22 @@
-"""Headers for file downloads: an ASCII fallback name plus the RFC 5987 UTF-8 name, never inline."""
+"""File downloads (board and approval attachments): an ASCII fallback name plus the RFC 5987 UTF-8 name, never
+inline; HEAD answered like GET without the body; one `Range: bytes=...` honoured (RFC 9110 §14).
+
+Both storage backends hand us the whole object (`Storage.get` returns bytes; S3 objects are read through us, never
+redirected to a presigned URL), so a range is cut from those bytes here, the same way for either backend, after the
+caller has checked that the user may read the attachment: a HEAD or Range request gets exactly GET's 403/404.
+"""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
+
+from fastapi import Request, Response
+
+from api.errors import error_response
+
+_ONE_RANGE = re.compile(r"bytes=[ \t]*(\d*)[ \t]*-[ \t]*(\d*)[ \t]*", re.IGNORECASE)
+_MAX_DIGITS = 30  # more than any file's size; longer numbers are read as "past the end", never parsed
 
 
 def download_headers(filename: str) -> dict[str, str]:
@@ -13,3 +27,57 @@ def download_headers(filename: str) -> dict[str, str]:
         "Content-Security-Policy": "default-src 'none'; sandbox",
         "Cache-Control": "private, no-store",
     }
+
+
+def _number(digits: str) -> int | None:
+    """A range bound; None for one too long to mean anything but "beyond any file"."""
+    return int(digits) if len(digits) <= _MAX_DIGITS else None
+
+
+def parse_range(header: str | None, size: int) -> tuple[int, int] | None | bool:
+    """The first and last byte (inclusive) of a single satisfiable range; None when the header is absent, names
+    several ranges, another unit or is malformed (the whole file is sent, as RFC 9110 allows); False when it is a
+    well-formed single range that the file cannot satisfy (416)."""
+    if header is None or size == 0:
+        return None
+    match = _ONE_RANGE.fullmatch(header.strip())
+    if match is None:  # another unit, several ranges ("bytes=0-1,5-6") or plain garbage
+        return None
+    first_text, last_text = match.groups()
+    if not first_text:
+        if not last_text:
+            return None  # "bytes=-"
+        suffix = _number(last_text)
+        if suffix == 0:
+            return False  # a zero-length suffix selects nothing
+        return (0 if suffix is None else max(0, size - suffix)), size - 1
+    first = _number(first_text)
+    last = _number(last_text) if last_text else None  # None: to the end (or a bound beyond any file)
+    if first is None:  # a first byte beyond any file: unsatisfiable, unless the last byte is smaller (invalid)
+        return None if last is not None else False
+    if last is not None and last < first:
+        return None  # "bytes=5-2" is invalid, not unsatisfiable: ignored
+    if first >= size:
+        return False
+    return first, size - 1 if last is None else min(last, size - 1)
+
+
+def attachment_response(request: Request, data: bytes, content_type: str, filename: str) -> Response:
+    """GET or HEAD of a stored file the caller may read: 200 with the whole file, 206 with one range, 416 for a
+    range past its end. HEAD carries the same status and headers (Content-Length included) and no body."""
+    size = len(data)
+    headers = {**download_headers(filename), "Accept-Ranges": "bytes"}
+    ranges = request.headers.getlist("range")
+    wanted = parse_range(ranges[0] if len(ranges) == 1 else None, size)  # several Range headers: several ranges
+    if wanted is False:
+        return error_response(416, "RANGE_NOT_SATISFIABLE", "the requested range lies outside the file",
+                              {"size": size}, headers={"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"})
+    status = 200
+    if isinstance(wanted, tuple):
+        first, last = wanted
+        data = data[first:last + 1]
+        status = 206
+        headers["Content-Range"] = f"bytes {first}-{last}/{size}"
+    headers["Content-Length"] = str(len(data))
+    body = b"" if request.method == "HEAD" else data
+    return Response(body, status_code=status, media_type=content_type, headers=headers)

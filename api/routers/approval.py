@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, UploadFile
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import ClientDep, CurrentUser, PageDep, RedisDep, SessionDep, StateDep, require
-from api.downloads import download_headers
+from api.downloads import attachment_response
 from portal.approval import actions, attachments, boxes, comments, delegations, documents, lines, templates
 from portal.approval.models import ApprovalDocument
 from portal.approval.schemas import (
@@ -331,13 +331,16 @@ async def add_attachment(
     return ok(AttachmentOut.model_validate(row), "attached")
 
 
+@router.head("/attachments/{attachment_id}", include_in_schema=False)
 @router.get("/attachments/{attachment_id}", operation_id="approval_attachments_download",
             response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}})
-async def download_attachment(attachment_id: Id, user: Employee, session: SessionDep, state: StateDep) -> Response:
+async def download_attachment(
+    attachment_id: Id, request: Request, user: Employee, session: SessionDep, state: StateDep
+) -> Response:
     """The file, for anyone who may read its document; served as a download, never rendered inline."""
     row = await attachments.get_readable(session, user.actor, attachment_id)
     data = await state.storage.get(row.storage_key)
-    return Response(data, media_type=row.content_type, headers=download_headers(row.filename))
+    return attachment_response(request, data, row.content_type, row.filename)
 
 
 @router.delete("/attachments/{attachment_id}", operation_id="approval_attachments_delete",

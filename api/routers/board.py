@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, UploadFile
 
 from api.deps import ClientDep, CurrentUser, PageDep, RedisDep, SessionDep, StateDep, require
-from api.downloads import download_headers
+from api.downloads import attachment_response
 from portal.auth.permissions import Perm
 from portal.board import access, service
 from portal.board.schemas import (
@@ -155,13 +155,17 @@ async def add_attachment(
     return ok(AttachmentOut.model_validate(row), "attached")
 
 
+@router.head("/attachments/{attachment_id}", include_in_schema=False)
 @router.get(
     "/attachments/{attachment_id}",
     operation_id="board_attachments_download",
     response_class=Response,
     responses={200: {"content": {"application/octet-stream": {}}}},
 )
-async def download_attachment(attachment_id: Id, user: Employee, session: SessionDep, state: StateDep) -> Response:
+async def download_attachment(
+    attachment_id: Id, request: Request, user: Employee, session: SessionDep, state: StateDep
+) -> Response:
+    # the file, for anyone who may read its post (HEAD and a single byte range too: api/downloads.py)
     row = await service.readable_attachment(session, user.actor, attachment_id)
     data = await state.storage.get(row.storage_key)
-    return Response(data, media_type=row.content_type, headers=download_headers(row.filename))
+    return attachment_response(request, data, row.content_type, row.filename)

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from ldap3.core.exceptions import LDAPInvalidDnError
 from ldap3.utils.dn import parse_dn
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, StrictBool, field_validator, model_validator
 
 # Which user fields an AD attribute can feed. A value may name fallbacks: "displayName|cn".
 MAPPABLE_FIELDS = ("username", "name", "name_en", "email", "phone", "position", "job_title", "employee_number",
@@ -58,7 +58,7 @@ class OUMapping(BaseModel):
     """OUs become departments: the OU tree is mirrored, and `rules` pins an OU (by DN) to an existing
     department (by code) instead; OUs below a pinned one are mirrored under that department."""
 
-    mirror_tree: bool = True
+    mirror_tree: StrictBool = True
     rules: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("rules")
@@ -72,8 +72,8 @@ class ADSyncConfigIn(BaseModel):
 
     server_url: str = Field(min_length=1, max_length=255, examples=["ldaps://dc1.corp.example.com"])
     port: int | None = Field(default=None, ge=1, le=65535, description="default 636 (LDAPS) or 389 (StartTLS)")
-    use_ldaps: bool = True
-    use_starttls: bool = False
+    use_ldaps: StrictBool = True
+    use_starttls: StrictBool = False
     ca_certificate: str | None = Field(default=None, max_length=20000,
                                        description="PEM of the CA that issued the DC's certificate")
     tls_server_name: str | None = Field(default=None, max_length=255,
@@ -84,7 +84,7 @@ class ADSyncConfigIn(BaseModel):
     base_dns: list[str] = Field(min_length=1, max_length=20)
     user_filter: str = Field(default=DEFAULT_USER_FILTER, max_length=1000)
     sync_schedule: str | None = Field(default=None, max_length=100, examples=["*/30 * * * *"])
-    is_enabled: bool = False
+    is_enabled: StrictBool = False
     attribute_mapping: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_MAPPING))
     ou_mapping: OUMapping = Field(default_factory=OUMapping)
     group_mapping: dict[str, str] = Field(default_factory=dict, description="group DN -> role name")

@@ -6,6 +6,7 @@ textarea, number (min, max), date, select (options), checkbox. Unknown keys in t
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -13,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from portal.common.errors import ValidationFailed
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 FieldKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 
 
@@ -71,11 +73,15 @@ def _check(field: FormField, value: Any) -> str | None:
             return f"must be at most {field.max:g}"
         return None
     if field.type == "date":
+        # `date.fromisoformat` also takes "20261120" and ISO weeks ("2026-W01"): stored as sent, no date input
+        # or report could read them back, so the one form the schema documents is required.
+        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+            return "must be a date (YYYY-MM-DD)"
         try:
-            date.fromisoformat(value) if isinstance(value, str) else None
+            date.fromisoformat(value)
         except ValueError:
             return "must be a date (YYYY-MM-DD)"
-        return None if isinstance(value, str) else "must be a date (YYYY-MM-DD)"
+        return None
     if field.type == "select":
         return None if value in (field.options or []) else "must be one of the options"
     if field.type == "checkbox":

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StrictBool, StringConstraints, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from portal.common.schemas import InputModel, OutputModel
 
@@ -59,7 +60,7 @@ class DocumentUpdate(InputModel):
 class ActionIn(InputModel):
     comment: Comment | None = None
     expected_step: int | None = Field(default=None, ge=0, le=50)
-    final: bool = False  # 전결
+    final: StrictBool = False  # 전결
 
 
 class LineOut(OutputModel):
@@ -137,6 +138,17 @@ class ActionOut(OutputModel):
     document_number: str | None = None
 
 
+def _required_flags_are_booleans(form_schema: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A form field's `required` is JSON true or false, as every boolean in a request body: `"yes"` or `1` was
+    stored and read as true. (Checked on the way in only; the rest of the schema is checked by `forms.parse_schema`,
+    which stays lenient with what is already stored.)"""
+    fields = form_schema.get("fields") if isinstance(form_schema, dict) else None
+    for index, field in enumerate(fields if isinstance(fields, list) else []):
+        if isinstance(field, dict) and "required" in field and not isinstance(field["required"], bool):
+            raise PydanticCustomError("bool_type", "fields[{index}].required must be true or false", {"index": index})
+    return form_schema
+
+
 class TemplateIn(InputModel):
     code: TemplateCode
     name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -147,7 +159,9 @@ class TemplateIn(InputModel):
     line_rule: dict[str, Any] = Field(default_factory=lambda: {"approval_levels": 2})
     sla_policy: dict[str, Any] = Field(default_factory=dict)
     numbering_rule: Annotated[str, StringConstraints(max_length=100)] = "{code}-{yyyy}-{seq:06d}"
-    is_active: bool = True
+    is_active: StrictBool = True
+
+    _required_flags = field_validator("form_schema")(_required_flags_are_booleans)
 
 
 class TemplateUpdate(InputModel):
@@ -159,7 +173,9 @@ class TemplateUpdate(InputModel):
     line_rule: dict[str, Any] | None = None
     sla_policy: dict[str, Any] | None = None
     numbering_rule: Annotated[str, StringConstraints(max_length=100)] | None = None
-    is_active: bool | None = None
+    is_active: StrictBool | None = None
+
+    _required_flags = field_validator("form_schema")(_required_flags_are_booleans)
 
 
 class TemplateOut(OutputModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StrictBool, StringConstraints, model_validator
 
 from portal.common.schemas import InputModel, OutputModel
 
@@ -29,6 +29,13 @@ class BoardIn(InputModel):
     write_permission: AccessRule = Field(default_factory=AccessRule)
     sort_order: int = Field(default=0, ge=0, le=100_000)
 
+    @model_validator(mode="after")
+    def _department_board_has_a_department(self) -> BoardIn:
+        # Without one it was stored as a "department" board that every employee could read and write.
+        if self.type == "department" and self.department_id is None:
+            raise ValueError("a department board needs department_id")
+        return self
+
 
 class BoardUpdate(InputModel):
     name: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
@@ -36,7 +43,7 @@ class BoardUpdate(InputModel):
     read_permission: AccessRule | None = None
     write_permission: AccessRule | None = None
     sort_order: int | None = Field(default=None, ge=0, le=100_000)
-    is_active: bool | None = None
+    is_active: StrictBool | None = None
 
 
 class BoardOut(OutputModel):
@@ -55,15 +62,15 @@ class BoardOut(OutputModel):
 class PostIn(InputModel):
     title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
     content: Annotated[str, StringConstraints(max_length=200_000)] = ""
-    is_notice: bool = False
-    is_pinned: bool = False
+    is_notice: StrictBool = False
+    is_pinned: StrictBool = False
 
 
 class PostUpdate(InputModel):
     title: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
     content: Annotated[str, StringConstraints(max_length=200_000)] | None = None
-    is_notice: bool | None = None
-    is_pinned: bool | None = None
+    is_notice: StrictBool | None = None
+    is_pinned: StrictBool | None = None
 
 
 class PostSummary(OutputModel):

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, StrictBool, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from portal.common.schemas import MAX_JSON_DEPTH, InputModel, OutputModel, too_deep
@@ -32,7 +32,7 @@ class LayoutItem(InputModel):
     y: int = Field(ge=0, le=200)
     w: int = Field(ge=1, le=GRID_COLUMNS)
     h: int = Field(ge=1, le=20)
-    visible: bool = True
+    visible: StrictBool = True
     config: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("config")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import EmailStr, Field, StringConstraints, field_validator
+from pydantic import EmailStr, Field, StrictBool, StringConstraints, field_validator
 
 from portal.common.schemas import InputModel, OutputModel
 
@@ -93,8 +93,8 @@ class AdminUserUpdate(InputModel):
     job_title: ShortText | None = None
     manager_id: int | None = Field(default=None, gt=0)
     locale: Locale | None = None
-    is_active: bool | None = None
-    unlock: bool | None = None
+    is_active: StrictBool | None = None
+    unlock: StrictBool | None = None
     roles: list[Annotated[str, StringConstraints(max_length=64)]] | None = Field(default=None, max_length=20)
 
     _not_null = field_validator("name", "locale", "is_active")(present)
