@@ -120,6 +120,8 @@ async def create_draft(session: AsyncSession, actor: Actor, data: DocumentCreate
         raise ValidationFailed("this template is retired", code="TEMPLATE_INACTIVE")
     form_data = forms.validate_data(template.form_schema, data.form_data, complete=False)
     line = data.line or await lines.default_line(session, actor.id, template)
+    if data.line is not None:
+        await lines.check_known(session, data.line)
     doc = ApprovalDocument(
         template_id=template.id, author_id=actor.id, document_type=template.code, title=data.title,
         content=data.content, form_data=form_data, line_spec=lines.collapse(line).model_dump(), status=DRAFT,
@@ -140,6 +142,7 @@ async def update_draft(session: AsyncSession, actor: Actor, document_id: int, da
     if data.form_data is not None and template is not None:
         doc.form_data = forms.validate_data(template.form_schema, data.form_data, complete=False)
     if data.line is not None:
+        await lines.check_known(session, data.line)
         doc.line_spec = lines.collapse(data.line).model_dump()
     await session.commit()
     return doc

@@ -57,6 +57,24 @@ def parse_schema(raw: dict[str, Any]) -> FormSchema:
     return schema
 
 
+def check_new_schema(raw: dict[str, Any]) -> FormSchema:
+    """`parse_schema` plus the checks a template gets when it is created or changed: a number field's `min` not
+    above its `max` (no value could be entered) and a select field's options each listed once. Stored schemas are
+    read with `parse_schema` only, so that a template saved before these checks still opens its drafts."""
+    schema = parse_schema(raw)
+    errors: list[dict[str, Any]] = []
+    for index, f in enumerate(schema.fields):
+        if f.min is not None and f.max is not None and f.min > f.max:
+            errors.append({"loc": ["fields", str(index), "min"], "msg": f"field '{f.key}': min is greater than max"})
+        if f.options is not None and len(set(f.options)) != len(f.options):
+            twice = sorted({o for o in f.options if f.options.count(o) > 1})
+            errors.append({"loc": ["fields", str(index), "options"],
+                           "msg": f"field '{f.key}': options listed more than once: {', '.join(twice)}"})
+    if errors:
+        raise ValidationFailed("the form schema is not valid", code="INVALID_FORM_SCHEMA", details={"errors": errors})
+    return schema
+
+
 def _check(field: FormField, value: Any) -> str | None:
     """None if the value fits the field, else why not."""
     if field.type in ("text", "textarea"):

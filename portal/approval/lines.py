@@ -25,14 +25,25 @@ async def default_line(session: AsyncSession, drafter_id: int, template: Approva
 
 
 def collapse(line: LineIn) -> LineIn:
-    """The same single approver twice in a row is one step."""
+    """The same single approver twice in a row is one step; a reference or receiver listed twice is listed once."""
     steps: list[LineStepIn] = []
     for step in line.steps:
         if steps and step.kind == "approval" and steps[-1].kind == "approval" \
                 and steps[-1].approvers == step.approvers:
             continue
         steps.append(step)
-    return line.model_copy(update={"steps": steps})
+    return line.model_copy(update={"steps": steps, "references": list(dict.fromkeys(line.references)),
+                                   "receivers": list(dict.fromkeys(line.receivers))})
+
+
+async def check_known(session: AsyncSession, line: LineIn) -> None:
+    """On saving a draft: everyone the line names is a user. (Whether they are active, and the rest, is checked
+    on submission by `validate`: a draft may wait while someone leaves.)"""
+    everyone = {a for s in line.steps for a in s.approvers} | set(line.references) | set(line.receivers)
+    found = set((await session.execute(select(User.id).where(User.id.in_(everyone)))).scalars()) if everyone else set()
+    if everyone - found:
+        raise ValidationFailed("the line names unknown users", code="INVALID_LINE_MEMBER",
+                               details={"unknown": sorted(everyone - found), "inactive": []})
 
 
 async def validate(

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal.approval.forms import parse_schema
+from portal.approval.forms import check_new_schema
 from portal.approval.lines import SLA_MAX_SECONDS
 from portal.approval.models import ApprovalTemplate
 from portal.approval.schemas import TemplateIn, TemplateUpdate
@@ -180,7 +180,7 @@ async def get_all(session: AsyncSession, *, include_inactive: bool) -> Sequence[
 
 
 async def create(session: AsyncSession, actor: Actor, data: TemplateIn, client: ClientInfo) -> ApprovalTemplate:
-    parse_schema(data.form_schema)
+    check_new_schema(data.form_schema)
     _check_numbering(data.numbering_rule, data.code)
     _check_sla(data.sla_policy)
     _check_line_rule(data.line_rule)
@@ -208,7 +208,7 @@ async def update(
     template = await get(session, template_id)
     changes = data.model_dump(exclude_unset=True)
     if changes.get("form_schema") is not None:
-        parse_schema(changes["form_schema"])
+        check_new_schema(changes["form_schema"])
     if changes.get("numbering_rule") is not None:
         _check_numbering(changes["numbering_rule"], template.code)
     if changes.get("sla_policy") is not None:

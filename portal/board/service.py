@@ -18,6 +18,7 @@ from portal.board import access
 from portal.board.models import Board, Comment, Post, PostAttachment, PostLike
 from portal.board.sanitize import clean_html
 from portal.board.schemas import (
+    AccessRule,
     AttachmentOut,
     BoardIn,
     BoardUpdate,
@@ -66,9 +67,25 @@ async def list_boards(session: AsyncSession, actor: Actor) -> Sequence[Board]:
     return (await session.execute(stmt)).scalars().all()
 
 
+async def _check_departments(session: AsyncSession, **rules: AccessRule | None) -> None:
+    """Every department an access rule names exists (a deleted one still does: its rows stay). An unknown id
+    let nobody in through it, silently; it is refused naming the field, e.g. `read_permission.departments`."""
+    wanted = {d for rule in rules.values() if rule is not None for d in rule.departments}
+    if not wanted:
+        return
+    known = set((await session.execute(select(Department.id).where(Department.id.in_(wanted)))).scalars())
+    for name, rule in rules.items():
+        unknown = sorted(set(rule.departments) - known) if rule is not None else []
+        if unknown:
+            raise ValidationFailed("the access rule names unknown departments", code="UNKNOWN_DEPARTMENT",
+                                   details={"field": f"{name}.departments", "unknown": unknown})
+
+
 async def create_board(session: AsyncSession, actor: Actor, data: BoardIn, client: ClientInfo) -> Board:
     if data.department_id is not None and await session.get(Department, data.department_id) is None:
-        raise ValidationFailed("department does not exist", code="UNKNOWN_DEPARTMENT")
+        raise ValidationFailed("department does not exist", code="UNKNOWN_DEPARTMENT",
+                               details={"field": "department_id", "unknown": [data.department_id]})
+    await _check_departments(session, read_permission=data.read_permission, write_permission=data.write_permission)
     values = data.model_dump()
     if data.type == "department" and data.department_id and not data.read_permission.departments:
         values["read_permission"] = {"roles": [], "departments": [data.department_id]}
@@ -85,6 +102,7 @@ async def update_board(
     session: AsyncSession, redis: Redis, actor: Actor, board_id: int, data: BoardUpdate, client: ClientInfo
 ) -> Board:
     board = await get_board(session, board_id)
+    await _check_departments(session, read_permission=data.read_permission, write_permission=data.write_permission)
     changes = data.model_dump(exclude_unset=True)
     for key, value in changes.items():
         if value is not None:

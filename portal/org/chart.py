@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.org.models import Department
@@ -44,3 +45,13 @@ async def manager_chain(session: AsyncSession, user_id: int, levels: int) -> lis
             chain.append(manager)
         current = manager
     return chain
+
+
+async def reports_to(session: AsyncSession, manager_id: int, user_id: int) -> bool:
+    """Whether `user_id` is `manager_id` or above them through explicit managers (`users.manager_id`): making
+    `user_id` report to `manager_id` would close a circle. One recursive query; `UNION` stops at a circle already
+    stored (AD sync writes the directory's managers as they are)."""
+    up = select(User.id, User.manager_id).where(User.id == manager_id).cte("up", recursive=True)
+    up = up.union(select(User.id, User.manager_id).join(up, User.id == up.c.manager_id))
+    found = await session.execute(select(up.c.id).where(up.c.id == user_id).limit(1))
+    return found.first() is not None

@@ -19,6 +19,7 @@ from portal.common.context import Actor, ClientInfo
 from portal.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from portal.common.pagination import PageParams, paginate
 from portal.common.schemas import Pagination
+from portal.org import chart
 from portal.org import service as org
 from portal.org.models import Department
 from portal.settings import Settings
@@ -321,8 +322,12 @@ async def update_user(
         raise Forbidden("change your own password with POST /api/v1/auth/change-password",
                         code="SELF_PASSWORD_RESET")
     await _validate_refs(session, changes.get("department_id"), changes.get("manager_id"))
-    if changes.get("manager_id") == user.id:
-        raise ValidationFailed("a user cannot be their own manager", code="INVALID_MANAGER")
+    new_manager = changes.get("manager_id")
+    # Checked when the manager changes: a circle AD sync stored must not block editing the user's other fields.
+    if new_manager == user.id or (new_manager is not None and new_manager != user.manager_id
+                                  and await chart.reports_to(session, new_manager, user.id)):
+        raise ValidationFailed("a user cannot report to themselves, directly or through others", code="INVALID_MANAGER",
+                               details={"field": "manager_id", "manager_id": new_manager})
     await _ensure_unique(session, user.id, email=changes.get("email"),
                          employee_number=changes.get("employee_number"))
     if changes.get("is_active") is False and user.is_active:
