@@ -45,6 +45,7 @@ from portal.org.models import Department
 from portal.org.schemas import DepartmentCreate, DepartmentUpdate
 from portal.settings import Settings
 from portal.storage.backends import Storage, build_storage
+from portal.users import admin as user_admin
 from portal.users import service as users
 from portal.users.schemas import AdminUserCreate
 from temporal import approval as engine
@@ -111,7 +112,7 @@ class _Loader:
             for n, person in enumerate(PEOPLE, start=1):
                 user = await users.get_by_username(session, person.username)
                 if user is None:
-                    user = await users.create(session, actor, AdminUserCreate(
+                    user = await user_admin.create(session, actor, AdminUserCreate(
                         username=person.username, name=person.name, name_en=person.name_en,
                         email=f"{person.username}@{EMAIL_DOMAIN}", employee_number=f"D{2026000 + n}",
                         phone=f"010-{2000 + n * 37:04d}-{1000 + n * 113:04d}", department_id=self.depts[person.dept],

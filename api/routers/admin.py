@@ -27,6 +27,7 @@ from portal.common.schemas import Envelope, OutputModel, PageEnvelope, ok
 from portal.org import service as org
 from portal.org.schemas import DepartmentCreate, DepartmentOut, DepartmentUpdate
 from portal.search import service as search
+from portal.users import admin as user_admin
 from portal.users import service as users
 from portal.users.schemas import AdminUserCreate, AdminUserUpdate, UserDetailOut
 from temporal import system
@@ -64,7 +65,7 @@ async def list_users(
 ) -> PageEnvelope[UserDetailOut]:
     """Every user for `users:manage`; for `users:manage-department` only the users of the departments one
     manages (and their sub-departments). `department_id` outside them is 403 `OUT_OF_SCOPE`."""
-    within = await users.admin_scope(session, user.actor)
+    within = await user_admin.admin_scope(session, user.actor)
     if within is not None and department_id is not None and department_id not in within:
         raise Forbidden("department is outside the departments you manage", code="OUT_OF_SCOPE")
     rows, pagination = await users.get_all(session, page, q=q, department_id=department_id,
@@ -78,7 +79,7 @@ async def create_user(
     body: AdminUserCreate, user: Annotated[CurrentUser, ManageUsers], session: SessionDep, settings: SettingsDep,
     client: ClientDep, redis: RedisDep,
 ) -> Envelope[UserDetailOut]:
-    created = await users.create(session, user.actor, body, settings, client)
+    created = await user_admin.create(session, user.actor, body, settings, client)
     await search.invalidate(redis)
     return ok(await users.to_detail(session, created), "user created")
 
@@ -88,7 +89,7 @@ async def get_user(
     user_id: Id, user: Annotated[CurrentUser, ManageUsers], session: SessionDep
 ) -> Envelope[UserDetailOut]:
     """A department administrator gets 403 `OUT_OF_SCOPE` for a user outside the departments they manage."""
-    return ok(await users.to_detail(session, await users.get_administered(session, user.actor, user_id)))
+    return ok(await users.to_detail(session, await user_admin.get_administered(session, user.actor, user_id)))
 
 
 @router.put("/users/{user_id}", operation_id="admin_users_update", response_model=Envelope[UserDetailOut])
@@ -98,7 +99,7 @@ async def update_user(
 ) -> Envelope[UserDetailOut]:
     """Not for one's own password (403 `SELF_PASSWORD_RESET`): that is `POST /auth/change-password`, which asks
     for the current one. `unlock` also clears the failed-login count kept for the username."""
-    updated = await users.update_user(session, user.actor, user_id, body, settings, client)
+    updated = await user_admin.update_user(session, user.actor, user_id, body, settings, client)
     if body.password or body.is_active is False:  # a reset or a deactivation ends every session, refresh included
         await RefreshTokenStore(redis, settings.refresh_token_ttl_seconds).revoke_user(user_id)
     if body.unlock:
@@ -114,7 +115,7 @@ async def deactivate_user(
     settings: SettingsDep, client: ClientDep,
 ) -> Envelope[UserDetailOut]:
     """Soft delete: the account is deactivated (history and approvals keep pointing at it)."""
-    deactivated = await users.deactivate(session, user.actor, user_id, client)
+    deactivated = await user_admin.deactivate(session, user.actor, user_id, client)
     await RefreshTokenStore(redis, settings.refresh_token_ttl_seconds).revoke_user(user_id)
     await users.user_cache(redis, settings).delete(user_id)
     await search.invalidate(redis)
