@@ -8,7 +8,7 @@ from typing import Any
 
 from activities.adsync import ADSyncActivities
 from activities.approval import ApprovalActivities
-from activities.notify import NotifyActivities
+from activities.notify import MailDeliveryActivities, NotifyActivities
 from activities.system import SystemActivities
 from portal.db.session import SessionFactory
 from portal.notify.dispatcher import MailDispatcher
@@ -16,6 +16,7 @@ from portal.settings import Settings
 from temporal import queues
 from workflows.adsync import ADSyncWorkflow
 from workflows.approval import ApprovalWorkflow
+from workflows.mail_delivery import MailDeliveryWorkflow
 from workflows.notification import NotificationWorkflow
 from workflows.system import WorkerCheckWorkflow
 
@@ -37,24 +38,28 @@ def mail_dispatcher(deps: Dependencies) -> MailDispatcher:
     return MailDispatcher(deps.sessions, deps.settings)
 
 
-def queue_specs(deps: Dependencies, *, wake_mailer: Callable[[], None] | None = None) -> list[QueueSpec]:
+def queue_specs(deps: Dependencies, dispatcher: MailDispatcher) -> list[QueueSpec]:
+    """`dispatcher`: this process's, woken by its approval projections and run by MailDeliveryWorkflow's shifts."""
     prefix = deps.settings.temporal_prefix
     system = SystemActivities(deps.sessions)
-    approval = ApprovalActivities(deps.sessions, wake_mailer, deps.settings.effective_redis_url)
+    approval = ApprovalActivities(deps.sessions, dispatcher.wake, deps.settings.effective_redis_url)
     notify = NotifyActivities(deps.sessions, deps.settings)
+    delivery = MailDeliveryActivities(dispatcher)
     adsync = ADSyncActivities(deps.sessions, deps.settings)
     return [
         QueueSpec(queues.named(queues.SYSTEM, prefix), workflows=[WorkerCheckWorkflow],
                   activities=[system.probe_database]),
         QueueSpec(queues.named(queues.APPROVAL, prefix), workflows=[ApprovalWorkflow],
                   activities=[approval.project, approval.escalation_targets]),
-        # NotificationWorkflow: only runs started before the email outbox (and their replays) still use it.
-        QueueSpec(queues.named(queues.NOTIFY, prefix), workflows=[NotificationWorkflow],
-                  activities=[notify.in_app, notify.email]),
+        # MailDeliveryWorkflow sends the outbox's mail. NotificationWorkflow: only runs started before the email
+        # outbox (and their replays) still use it.
+        QueueSpec(queues.named(queues.NOTIFY, prefix), workflows=[MailDeliveryWorkflow, NotificationWorkflow],
+                  activities=[delivery.deliver, notify.in_app, notify.email]),
         QueueSpec(queues.named(queues.AD_SYNC, prefix), workflows=[ADSyncWorkflow],
                   activities=[adsync.begin, adsync.sync, adsync.finish]),
     ]
 
 
 # Every workflow class, for the replay tests.
-ALL_WORKFLOWS: list[type] = [WorkerCheckWorkflow, ApprovalWorkflow, NotificationWorkflow, ADSyncWorkflow]
+ALL_WORKFLOWS: list[type] = [WorkerCheckWorkflow, ApprovalWorkflow, NotificationWorkflow, MailDeliveryWorkflow,
+                              ADSyncWorkflow]

@@ -18,6 +18,7 @@ from portal.db.session import create_engine, create_session_factory
 from portal.settings import Settings, get_settings
 from temporal import queues
 from temporal.client import connect, data_converter
+from temporal.mail_delivery import MailDelivery
 from temporal.registry import Dependencies, mail_dispatcher, queue_specs
 from temporal.sandbox import WorkflowSandbox
 
@@ -26,7 +27,7 @@ SANDBOX = WorkflowSandbox(data_converter)
 
 
 class Runner(Protocol):
-    """What the worker process runs side by side: Temporal workers and the mail dispatcher."""
+    """What the worker process runs side by side: Temporal workers and the mail delivery's starter."""
 
     @property
     def task_queue(self) -> str: ...
@@ -37,18 +38,20 @@ class Runner(Protocol):
 
 
 def build_workers(client: Client, deps: Dependencies, only: Sequence[str] | None = None) -> list[Runner]:
-    """One Temporal worker per task queue (all, or those in `only`), plus the mail dispatcher when the
-    notify queue is served: it sends what approval projections queued in the email outbox."""
+    """One Temporal worker per task queue (all, or those in `only`). When the notify queue is served, also the
+    runner that keeps MailDeliveryWorkflow running: its shifts run this process's mail dispatcher, which sends
+    what approval projections queued in the email outbox."""
     dispatcher = mail_dispatcher(deps)
+    prefix = deps.settings.temporal_prefix
     runners: list[Runner] = [
         Worker(client, task_queue=spec.task_queue, workflows=list(spec.workflows),
                activities=list(spec.activities), graceful_shutdown_timeout=timedelta(seconds=20),
                workflow_runner=SANDBOX)
-        for spec in queue_specs(deps, wake_mailer=dispatcher.wake)
+        for spec in queue_specs(deps, dispatcher)
         if only is None or spec.task_queue in only
     ]
-    if only is None or queues.named(queues.NOTIFY, deps.settings.temporal_prefix) in only:
-        runners.append(dispatcher)
+    if only is None or queues.named(queues.NOTIFY, prefix) in only:
+        runners.append(MailDelivery(client, dispatcher, prefix))
     return runners
 
 

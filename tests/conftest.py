@@ -262,6 +262,20 @@ async def worker(temporal_client: Client, app: Any) -> AsyncIterator[None]:
     yield
     await asyncio.gather(*(w.shutdown() for w in workers))
     await asyncio.gather(*runs, return_exceptions=True)
+    await stop_mail_delivery(temporal_client, app.state.gw.settings.temporal_prefix)
+
+
+async def stop_mail_delivery(temporal_client: Client, prefix: str) -> None:
+    """End a test deployment's MailDeliveryWorkflow: with its workers gone it would wait on the dev server for
+    the rest of the session."""
+    from temporalio.service import RPCError
+
+    from temporal.mail_delivery import workflow_id
+
+    try:
+        await temporal_client.get_workflow_handle(workflow_id(prefix)).terminate("the test's workers stopped")
+    except RPCError:  # never started, or already ended
+        pass
 
 
 @pytest.fixture(autouse=True)

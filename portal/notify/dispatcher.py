@@ -1,10 +1,11 @@
-"""The worker's mail dispatcher: drains the email outbox in batches over one SMTP connection, kept between batches.
+"""The mail dispatcher: drains the email outbox in batches over one SMTP connection, kept between batches.
 
-Approval projections write outbox rows in their own transaction and wake the dispatcher of their process;
-it also polls, so rows written elsewhere (another worker, a retry coming due) go out too. Several
-dispatchers may run against one database: a batch is claimed with `FOR UPDATE SKIP LOCKED` by moving its
-`next_attempt_at` one lease ahead, so nobody else touches it until the lease ends. Each message is marked
-sent in its own commit right after the SMTP server accepted it; a dispatcher killed in between leaves the
+It runs as the `notify.deliver` activity of MailDeliveryWorkflow (workflows/mail_delivery.py), on one worker of
+the notify queue at a time. Approval projections write outbox rows in their own transaction and wake the
+dispatcher of their process; it also polls every few seconds, so rows written by another worker process or a retry
+coming due go out too. A batch is claimed with `FOR UPDATE SKIP LOCKED` by moving its `next_attempt_at` one
+lease ahead, so a dispatcher taking over from a dead one never touches it until the lease ends. Each message is
+marked sent in its own commit right after the SMTP server accepted it; a dispatcher killed in between leaves the
 row to be sent again after the lease, with the same Message-ID. SMTP failures are retried with exponential
 backoff (2 s doubling up to 10 min) for two days and never block an approval. The connection stays open for
 the next batch while it is idle less than `SMTP_KEEPALIVE` and answers a NOOP, so a busy hour costs the relay
@@ -142,7 +143,8 @@ class BatchResult:
 
 
 class MailDispatcher:
-    """Runs next to the Temporal workers in the worker process (`run` / `shutdown`, like a `Worker`)."""
+    """Sends the outbox's mail from a worker process; `run` is one shift of the `notify.deliver` activity, which
+    MailDeliveryWorkflow keeps running on one worker of the deployment."""
 
     def __init__(
         self, sessions: SessionFactory, settings: Settings, *, batch_size: int = 50, idle_poll: float = 5.0,
@@ -159,31 +161,52 @@ class MailDispatcher:
         self._smtp: smtplib.SMTP | None = None  # the connection kept from the last batch
         self._smtp_idle_since = 0.0  # monotonic clock
         self.send_window = min(SEND_WINDOW, lease.total_seconds() / 2)
-        self.task_queue = "(mail dispatcher)"  # named like a Worker's queue in the worker's start-up log
         self._wake = asyncio.Event()
         self._stopping = False
         self._done: asyncio.Event | None = None
+        self._shift = asyncio.Lock()  # one shift at a time: a retried attempt waits for a cancelled one to end
 
     def wake(self) -> None:
         """Called after a commit that queued mail; cheap and safe from any coroutine of this loop."""
         self._wake.set()
 
-    async def run(self) -> None:
+    async def run(self, *, seconds: float | None = None, heartbeat: Callable[[], None] | None = None,
+                  raise_errors: bool = False) -> int:
+        """Send due mail until `shutdown` (or for `seconds`); returns how many mails went out.
+
+        `heartbeat` is called on every turn of the loop (at least every `idle_poll` seconds and after each batch).
+        A failing batch (the database away) ends the shift when `raise_errors`, so that Temporal retries the
+        activity with backoff and operators see the failure; else it is logged and tried again here."""
+        while True:  # a retried attempt on this process waits for the cancelled one to end, heartbeating meanwhile
+            if heartbeat is not None:
+                heartbeat()
+            try:
+                await asyncio.wait_for(self._shift.acquire(), timeout=self.idle_poll)
+                break
+            except TimeoutError:
+                continue
         self._done = asyncio.Event()
-        pause = 1.0
-        due_at: float | None = None  # when the earliest row we know of is due (monotonic clock)
         try:
-            while not self._stopping:
+            ends = None if seconds is None else time.monotonic() + seconds
+            pause = 1.0
+            sent = 0
+            due_at: float | None = None  # when the earliest row we know of is due (monotonic clock)
+            while not self._stopping and (ends is None or time.monotonic() < ends):
+                if heartbeat is not None:
+                    heartbeat()
                 self._wake.clear()
                 if self._smtp is not None and time.monotonic() - self._smtp_idle_since >= self.keepalive:
                     await self.close_connection()
                 try:
                     result = await self.dispatch_batch()
                     pause = 1.0
-                except Exception:  # the database is away: keep the loop alive, try again later
+                except Exception:
+                    if raise_errors:
+                        raise
                     log.exception("mail dispatch failed; retrying")
                     result = BatchResult(next_due_in=pause)
                     pause = min(pause * 2, 30.0)
+                sent += result.sent
                 if result.claimed >= self.batch_size:  # a full batch: more may be due now
                     continue
                 now = time.monotonic()
@@ -193,14 +216,19 @@ class MailDispatcher:
                     due_at = min(due_at or float("inf"), now + result.next_due_in)
                 # Mail queued while this batch was out has woken us already (the wake-up is cleared only at the
                 # top of the loop), so the sleep ends at once; else it lasts until the earliest known row is
-                # due, or the next poll.
+                # due, the next poll or the end of the shift.
                 wait = self.idle_poll if due_at is None else min(self.idle_poll, due_at - now)
+                if ends is not None:
+                    wait = min(wait, ends - now)
                 await self._sleep(max(wait, 0.0))
+            return sent
         finally:
             await self.close_connection()
             self._done.set()
+            self._shift.release()
 
     async def shutdown(self) -> None:
+        """End the running shift (the worker is stopping) and refuse new ones."""
         self._stopping = True
         self._wake.set()
         if self._done is not None:

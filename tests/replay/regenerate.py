@@ -16,4 +16,4 @@ ROOT = Path(__file__).resolve().parents[2]
 if __name__ == "__main__":
     env = {**os.environ, "GW_RECORD_HISTORIES": "1"}
     sys.exit(subprocess.call([sys.executable, "-m", "pytest", "-q", "tests/replay/test_record_histories.py",
-                              *sys.argv[1:]], cwd=ROOT, env=env))
+                              "tests/replay/test_record_mail_delivery.py", *sys.argv[1:]], cwd=ROOT, env=env))

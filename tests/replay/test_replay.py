@@ -28,7 +28,7 @@ PATHS = ("approved_three_steps", "rejected", "withdrawn", "hold_resume_cancel", 
 # the steady SLA timer (`_steady`, STEADY), which adds a path that exists only there.
 REQUIRED = {f"approval_{p}{generation}" for p in PATHS for generation in ("", "_outbox", "_steady")} | {
     "approval_sla_timer_across_steps_steady", "approval_sla_timer_earlier_deadline_steady", "notification_pending",
-    "worker_check"}
+    "worker_check", "mail_delivery_shift"}
 
 
 def test_every_path_has_a_committed_history():

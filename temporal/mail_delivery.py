@@ -1,0 +1,63 @@
+"""Keeping the deployment's MailDeliveryWorkflow running: every worker that serves the notify queue starts it
+at start-up unless it already runs (the first one does; the others find it), so a terminated run comes back with
+the next worker start."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.service import RPCError
+
+from portal.notify.dispatcher import MailDispatcher
+from temporal import queues
+from workflows.mail_delivery import WORKFLOW_ID, DeliveryShift, MailDeliveryWorkflow
+
+log = logging.getLogger("temporal.mail_delivery")
+
+
+def workflow_id(prefix: str) -> str:
+    return f"{prefix}{WORKFLOW_ID}"
+
+
+async def ensure_running(client: Client, prefix: str, shift: DeliveryShift | None = None) -> None:
+    """Start the run unless one is running already (then nothing changes)."""
+    await client.start_workflow(
+        MailDeliveryWorkflow.run, shift or DeliveryShift(), id=workflow_id(prefix),
+        task_queue=queues.named(queues.NOTIFY, prefix),
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+    )
+
+
+class MailDelivery:
+    """A runner of the worker process (next to its Temporal workers): `run` makes sure MailDeliveryWorkflow runs,
+    retrying while Temporal is unreachable, then waits; `shutdown` ends this process's dispatcher shift."""
+
+    def __init__(self, client: Client, dispatcher: MailDispatcher, prefix: str) -> None:
+        self.client = client
+        self.dispatcher = dispatcher
+        self.prefix = prefix
+        self.task_queue = f"{queues.named(queues.NOTIFY, prefix)} ({workflow_id(prefix)})"  # for the start-up log
+        self._stopped = asyncio.Event()
+
+    async def run(self) -> None:
+        delay = 1.0
+        while not self._stopped.is_set():
+            try:
+                await ensure_running(self.client, self.prefix)
+                break
+            except RPCError as exc:
+                log.warning("cannot start the mail delivery workflow yet; retrying",
+                            extra={"error": f"{exc.status.name}: {exc.message}", "retry_in": delay})
+                try:
+                    await asyncio.wait_for(self._stopped.wait(), timeout=delay)
+                except TimeoutError:
+                    delay = min(delay * 2, 30.0)
+        await self._stopped.wait()
+
+    async def shutdown(self) -> None:
+        self._stopped.set()
+        await self.dispatcher.shutdown()
