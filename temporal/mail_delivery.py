@@ -1,6 +1,6 @@
 """Keeping the deployment's MailDeliveryWorkflow running: every worker that serves the notify queue starts it
-at start-up unless it already runs (the first one does; the others find it), so a terminated run comes back with
-the next worker start."""
+unless it already runs (the first one does; the others find it), at start-up and then once a minute, so a
+terminated run comes back within a minute."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from temporal import queues
 from workflows.mail_delivery import WORKFLOW_ID, DeliveryShift, MailDeliveryWorkflow
 
 log = logging.getLogger("temporal.mail_delivery")
+CHECK_EVERY = 60.0  # seconds between checks that the deployment's run exists
 
 
 def workflow_id(prefix: str) -> str:
@@ -33,8 +34,8 @@ async def ensure_running(client: Client, prefix: str, shift: DeliveryShift | Non
 
 
 class MailDelivery:
-    """A runner of the worker process (next to its Temporal workers): `run` makes sure MailDeliveryWorkflow runs,
-    retrying while Temporal is unreachable, then waits; `shutdown` ends this process's dispatcher shift."""
+    """A runner of the worker process (next to its Temporal workers): `run` keeps MailDeliveryWorkflow running until
+    `shutdown`, which also ends this process's dispatcher shift."""
 
     def __init__(self, client: Client, dispatcher: MailDispatcher, prefix: str) -> None:
         self.client = client
@@ -44,19 +45,21 @@ class MailDelivery:
         self._stopped = asyncio.Event()
 
     async def run(self) -> None:
+        """Start the run if it is missing, now and then every `CHECK_EVERY` seconds (an operator may have
+        terminated it); retried sooner while Temporal is unreachable."""
         delay = 1.0
         while not self._stopped.is_set():
             try:
                 await ensure_running(self.client, self.prefix)
-                break
+                delay = CHECK_EVERY
             except RPCError as exc:
-                log.warning("cannot start the mail delivery workflow yet; retrying",
+                log.warning("cannot start the mail delivery workflow; retrying",
                             extra={"error": f"{exc.status.name}: {exc.message}", "retry_in": delay})
-                try:
-                    await asyncio.wait_for(self._stopped.wait(), timeout=delay)
-                except TimeoutError:
-                    delay = min(delay * 2, 30.0)
-        await self._stopped.wait()
+                delay = min(delay * 2, CHECK_EVERY)
+            try:
+                await asyncio.wait_for(self._stopped.wait(), timeout=delay)
+            except TimeoutError:
+                pass
 
     async def shutdown(self) -> None:
         self._stopped.set()

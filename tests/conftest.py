@@ -260,7 +260,7 @@ async def worker(temporal_client: Client, app: Any) -> AsyncIterator[None]:
                                                           settings=app.state.gw.settings))
     runs = [asyncio.create_task(w.run()) for w in workers]
     yield
-    await asyncio.gather(*(w.shutdown() for w in workers))
+    await asyncio.gather(*(w.shutdown() for w in workers), return_exceptions=True)
     await asyncio.gather(*runs, return_exceptions=True)
     await stop_mail_delivery(temporal_client, app.state.gw.settings.temporal_prefix)
 

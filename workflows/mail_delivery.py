@@ -6,7 +6,8 @@ new state, one in-app row and one email outbox row per recipient. This workflow 
 one SMTP connection, retries refused mail with backoff (2 s doubling up to 10 min, for two days) and heartbeats;
 an approval never waits for it. If its worker dies, the heartbeat lapses and Temporal starts the activity again on
 another worker (the outbox's lease makes the handover safe: a mail is claimed by one dispatcher at a time). Each
-shift ends after `shift_seconds` and the run continues as new, so its history stays a few events long.
+shift ends after `shift_seconds` and the run continues as new with the code's defaults, so its history stays a few
+events long and a changed default reaches it within the hour.
 
 Operators find it in the Temporal UI as `WorkflowType="MailDeliveryWorkflow"` (id `<prefix>mail-delivery`): a
 pending `notify.deliver` with attempts > 1 means the outbox cannot be read (the database is away); mail that the
@@ -42,4 +43,5 @@ class MailDeliveryWorkflow:
             start_to_close_timeout=timedelta(seconds=shift.shift_seconds + 4 * shift.heartbeat_seconds),
             heartbeat_timeout=timedelta(seconds=shift.heartbeat_seconds), retry_policy=SHIFT_RETRY,
         )
-        workflow.continue_as_new(shift)
+        # The next run takes today's defaults, so a deploy that changes them reaches the running delivery.
+        workflow.continue_as_new(DeliveryShift())

@@ -26,6 +26,7 @@ from email.message import Message
 from functools import partial
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from portal.db.session import SessionFactory, driver_rows
@@ -170,38 +171,29 @@ class MailDispatcher:
         """Called after a commit that queued mail; cheap and safe from any coroutine of this loop."""
         self._wake.set()
 
-    async def run(self, *, seconds: float | None = None, heartbeat: Callable[[], None] | None = None,
-                  raise_errors: bool = False) -> int:
-        """Send due mail until `shutdown` (or for `seconds`); returns how many mails went out.
+    async def run(self, *, seconds: float | None = None, raise_errors: bool = False) -> int:
+        """Send due mail until `shutdown` (or for `seconds`, counted from this call); returns how many mails went
+        out. One shift at a time: a retried attempt on this process waits for a cancelled one to end.
 
-        `heartbeat` is called on every turn of the loop (at least every `idle_poll` seconds and after each batch).
-        A failing batch (the database away) ends the shift when `raise_errors`, so that Temporal retries the
-        activity with backoff and operators see the failure; else it is logged and tried again here."""
-        while True:  # a retried attempt on this process waits for the cancelled one to end, heartbeating meanwhile
-            if heartbeat is not None:
-                heartbeat()
-            try:
-                await asyncio.wait_for(self._shift.acquire(), timeout=self.idle_poll)
-                break
-            except TimeoutError:
-                continue
+        A batch that cannot reach the database ends the shift when `raise_errors`, so that Temporal retries the
+        activity with backoff and operators see the failure; else it is logged and tried again here. Any other
+        failure of a batch is logged and the shift goes on."""
+        ends = None if seconds is None else time.monotonic() + seconds
+        await self._shift.acquire()
         self._done = asyncio.Event()
         try:
-            ends = None if seconds is None else time.monotonic() + seconds
             pause = 1.0
             sent = 0
             due_at: float | None = None  # when the earliest row we know of is due (monotonic clock)
             while not self._stopping and (ends is None or time.monotonic() < ends):
-                if heartbeat is not None:
-                    heartbeat()
                 self._wake.clear()
                 if self._smtp is not None and time.monotonic() - self._smtp_idle_since >= self.keepalive:
                     await self.close_connection()
                 try:
                     result = await self.dispatch_batch()
                     pause = 1.0
-                except Exception:
-                    if raise_errors:
+                except Exception as exc:
+                    if raise_errors and isinstance(exc, DBAPIError):
                         raise
                     log.exception("mail dispatch failed; retrying")
                     result = BatchResult(next_due_in=pause)
@@ -280,6 +272,10 @@ class MailDispatcher:
                             failures.update({r.id: _describe(exc) for r, _ in messages[i:]})
                             gone = True
                             break
+                        except Exception as exc:  # this mail cannot be rendered: retried later, the batch goes on
+                            log.exception("mail could not be rendered", extra={"outbox_id": row.id})
+                            failures[row.id] = _describe(exc)
+                            continue
                         await driver_rows(conn, _MARK_SENT, {"id": row.id})  # recorded (committed) before the next
                         result.sent += 1
                     keep = not gone
