@@ -35,14 +35,17 @@ class Dependencies:
 
 
 def mail_dispatcher(deps: Dependencies) -> MailDispatcher:
-    return MailDispatcher(deps.sessions, deps.settings)
+    settings = deps.settings
+    return MailDispatcher(deps.sessions, settings, redis_url=settings.effective_redis_url,
+                          wake_channel=f"{settings.temporal_prefix}notify:outbox")
 
 
 def queue_specs(deps: Dependencies, dispatcher: MailDispatcher) -> list[QueueSpec]:
     """`dispatcher`: this process's, woken by its approval projections and run by MailDeliveryWorkflow's shifts."""
     prefix = deps.settings.temporal_prefix
     system = SystemActivities(deps.sessions)
-    approval = ApprovalActivities(deps.sessions, dispatcher.wake, deps.settings.effective_redis_url)
+    approval = ApprovalActivities(deps.sessions, dispatcher.wake, deps.settings.effective_redis_url,
+                                  mail_wake=dispatcher.wake_signal)
     notify = NotifyActivities(deps.sessions, deps.settings)
     delivery = MailDeliveryActivities(dispatcher)
     adsync = ADSyncActivities(deps.sessions, deps.settings)

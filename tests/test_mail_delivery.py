@@ -203,3 +203,47 @@ async def test_a_terminated_delivery_run_is_started_again_by_the_running_workers
     finally:
         await workers.stop()
         await stop_mail_delivery(temporal_client, prefix)
+
+
+async def test_mail_queued_by_another_worker_process_wakes_the_shift_at_once_through_redis(
+    client, admin_headers, make_user, temporal_client, app, settings, maildir, redis
+):
+    """The approval projection runs in one worker process, the delivery shift in another: the shift, which would
+    otherwise poll only every 30 s here, is woken through the Redis channel."""
+    from redis.asyncio import Redis
+
+    from portal.notify.dispatcher import MailDispatcher
+    from temporal import queues
+    from temporal.registry import mail_dispatcher
+
+    prefix = settings.temporal_prefix
+    gw = app.state.gw
+    deps = Dependencies(sessions=gw.sessions, settings=gw.settings)
+    c = await build_company(client, admin_headers, make_user)
+    here = build_workers(temporal_client, deps, only=[queues.named(queues.APPROVAL, prefix)])  # no delivery here
+    tasks = [asyncio.create_task(r.run()) for r in here]
+    template = mail_dispatcher(deps)
+    there = MailDispatcher(gw.sessions, gw.settings, idle_poll=30, redis_url=template.redis_url,
+                           wake_channel=template.wake_channel)  # "another process": its own token
+    shift = asyncio.create_task(there.run(seconds=60))
+    try:
+        await asyncio.sleep(1.0)  # its first (empty) batch is done; it now sleeps until woken or 30 s pass
+        r = Redis.from_url(template.redis_url)
+        try:  # its own messages do not wake it (its own process woke it directly already)
+            await r.publish(template.wake_channel, there.token)
+            await asyncio.sleep(0.3)
+            assert not there._wake.is_set()
+        finally:
+            await r.aclose()
+        doc = await draft(client, c.drafter["headers"], title="장비 반납")
+        await submit(client, c.drafter["headers"], doc["id"])
+
+        async def delivered():
+            return mails_to(maildir, c.lead["email"])
+
+        assert len(await eventually(delivered, timeout=8)) == 1
+    finally:
+        await there.shutdown()
+        await asyncio.gather(shift, return_exceptions=True)
+        await asyncio.gather(*(r.shutdown() for r in here), return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
