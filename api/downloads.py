@@ -1,9 +1,10 @@
 """File downloads (board and approval attachments): an ASCII fallback name plus the RFC 5987 UTF-8 name, never
 inline; HEAD answered like GET without the body; one `Range: bytes=...` honoured (RFC 9110 §14).
 
-Both storage backends hand us the whole object (`Storage.get` returns bytes; S3 objects are read through us, never
-redirected to a presigned URL), so a range is cut from those bytes here, the same way for either backend, after the
-caller has checked that the user may read the attachment: a HEAD or Range request gets exactly GET's 403/404.
+Objects are read through us, never redirected to a presigned URL, and only after the caller has checked that the
+user may read the attachment: a HEAD or Range request gets exactly GET's 403/404. A plain GET reads the whole object;
+HEAD asks the storage for the size only, and a range reads just its bytes from the storage (a seek on the
+filesystem, a ranged GET on S3), so a PDF viewer paging through a large file does not fetch all of it per page.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from urllib.parse import quote
 from fastapi import Request, Response
 
 from api.errors import error_response
+from portal.common.errors import NotFound
+from portal.storage.backends import Storage
 
 _ONE_RANGE = re.compile(r"bytes=[ \t]*(\d*)[ \t]*-[ \t]*(\d*)[ \t]*", re.IGNORECASE)
 _MAX_DIGITS = 30  # more than any file's size; longer numbers are read as "past the end", never parsed
@@ -62,22 +65,33 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None | bool:
     return first, size - 1 if last is None else min(last, size - 1)
 
 
-def attachment_response(request: Request, data: bytes, content_type: str, filename: str) -> Response:
+async def serve_attachment(
+    request: Request, storage: Storage, key: str, content_type: str, filename: str
+) -> Response:
     """GET or HEAD of a stored file the caller may read: 200 with the whole file, 206 with one range, 416 for a
     range past its end. HEAD carries the same status and headers (Content-Length included) and no body."""
-    size = len(data)
     headers = {**download_headers(filename), "Accept-Ranges": "bytes"}
     ranges = request.headers.getlist("range")
-    wanted = parse_range(ranges[0] if len(ranges) == 1 else None, size)  # several Range headers: several ranges
+    header = ranges[0] if len(ranges) == 1 else None  # several Range headers: several ranges, ignored
+    if request.method != "HEAD" and header is None:
+        data = await storage.get(key)
+        headers["Content-Length"] = str(len(data))
+        return Response(data, status_code=200, media_type=content_type, headers=headers)
+    size = await storage.size(key)
+    wanted = parse_range(header, size)
     if wanted is False:
         return error_response(416, "RANGE_NOT_SATISFIABLE", "the requested range lies outside the file",
                               {"size": size}, headers={"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"})
-    status = 200
+    status, length = 200, size
     if isinstance(wanted, tuple):
         first, last = wanted
-        data = data[first:last + 1]
-        status = 206
+        status, length = 206, last - first + 1
         headers["Content-Range"] = f"bytes {first}-{last}/{size}"
-    headers["Content-Length"] = str(len(data))
-    body = b"" if request.method == "HEAD" else data
-    return Response(body, status_code=status, media_type=content_type, headers=headers)
+    if request.method == "HEAD":
+        headers["Content-Length"] = str(length)
+        return Response(b"", status_code=status, media_type=content_type, headers=headers)
+    data = await (storage.get_range(key, *wanted) if isinstance(wanted, tuple) else storage.get(key))
+    if len(data) != length:  # the object changed between the two reads (keys are never reused: it was deleted)
+        raise NotFound("no such object", code="FILE_NOT_FOUND")
+    headers["Content-Length"] = str(length)
+    return Response(data, status_code=status, media_type=content_type, headers=headers)

@@ -162,6 +162,17 @@ async def test_s3_backend_stores_and_serves_through_a_real_s3_endpoint(services,
                 assert s3.get_object(Bucket="gw-files", Key=keys[0])["Body"].read() == PNG
                 got = await client.get(f"/api/v1/approval/attachments/{r.json()['data']['id']}", headers=h)
                 assert got.content == PNG
+                # a range is fetched from S3 as a range, and HEAD asks S3 for the size only
+                part = await client.get(f"/api/v1/approval/attachments/{r.json()['data']['id']}",
+                                        headers={**h, "Range": "bytes=1-3"})
+                assert part.status_code == 206 and part.content == PNG[1:4]
+                assert part.headers["content-range"] == f"bytes 1-3/{len(PNG)}"
+                head = await client.head(f"/api/v1/approval/attachments/{r.json()['data']['id']}", headers=h)
+                assert head.status_code == 200 and head.content == b""
+                assert head.headers["content-length"] == str(len(PNG))
+                storage = app.state.gw.storage
+                assert await storage.get_range(keys[0], 2, 5) == PNG[2:6]
+                assert await storage.size(keys[0]) == len(PNG)
                 await client.delete(f"/api/v1/approval/attachments/{r.json()['data']['id']}", headers=h)
                 assert "Contents" not in s3.list_objects_v2(Bucket="gw-files")
 
@@ -186,3 +197,38 @@ async def test_deleting_a_draft_removes_its_stored_files(client, admin_headers, 
     assert (await client.delete(f"{DOCS}/{doc['id']}", headers=c.drafter["headers"])).status_code == 200
     assert stored() == [PDF + b"kept"]  # the other draft's file stays
     assert (await client.get(f"{DOCS}/{doc['id']}", headers=c.drafter["headers"])).status_code == 404
+
+
+async def test_range_and_head_read_only_what_they_answer_from_the_storage(client, admin_headers, make_user, app):
+    """A Range request reads its bytes only (not the whole object, then cut), HEAD reads the size only."""
+    c = await build_company(client, admin_headers, make_user)
+    doc = await draft(client, c.drafter["headers"])
+    att = (await upload(client, c.drafter["headers"], doc["id"], "scan.png", PNG)).json()["data"]
+    url = f"/api/v1/approval/attachments/{att['id']}"
+    real = app.state.gw.storage
+    calls: list[tuple[str, tuple[object, ...]]] = []
+
+    class Recording:
+        def __getattr__(self, name: str):
+            method = getattr(real, name)
+
+            async def recorded(*args: object) -> object:
+                calls.append((name, args[1:]))
+                return await method(*args)
+
+            return recorded
+
+    app.state.gw.storage = Recording()
+    try:
+        r = await client.get(url, headers={**c.drafter["headers"], "Range": "bytes=4-9"})
+        assert r.status_code == 206 and r.content == PNG[4:10]
+        assert calls == [("size", ()), ("get_range", (4, 9))]
+        calls.clear()
+        r = await client.head(url, headers=c.drafter["headers"])
+        assert r.status_code == 200 and r.headers["content-length"] == str(len(PNG))
+        assert calls == [("size", ())]
+        calls.clear()
+        r = await client.get(url, headers=c.drafter["headers"])
+        assert r.content == PNG and calls == [("get", ())]
+    finally:
+        app.state.gw.storage = real

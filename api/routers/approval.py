@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import ClientDep, CurrentUser, PageDep, RedisDep, SessionDep, StateDep, require
-from api.downloads import attachment_response
+from api.downloads import serve_attachment
 from portal.approval import actions, attachments, boxes, comments, delegations, documents, lines, templates
 from portal.approval.models import ApprovalDocument
 from portal.approval.schemas import (
@@ -339,8 +339,7 @@ async def download_attachment(
 ) -> Response:
     """The file, for anyone who may read its document; served as a download, never rendered inline."""
     row = await attachments.get_readable(session, user.actor, attachment_id)
-    data = await state.storage.get(row.storage_key)
-    return attachment_response(request, data, row.content_type, row.filename)
+    return await serve_attachment(request, state.storage, row.storage_key, row.content_type, row.filename)
 
 
 @router.delete("/attachments/{attachment_id}", operation_id="approval_attachments_delete",

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, UploadFile
 
 from api.deps import ClientDep, CurrentUser, PageDep, RedisDep, SessionDep, StateDep, require
-from api.downloads import attachment_response
+from api.downloads import serve_attachment
 from portal.auth.permissions import Perm
 from portal.board import access, service
 from portal.board.schemas import (
@@ -167,5 +167,4 @@ async def download_attachment(
 ) -> Response:
     # the file, for anyone who may read its post (HEAD and a single byte range too: api/downloads.py)
     row = await service.readable_attachment(session, user.actor, attachment_id)
-    data = await state.storage.get(row.storage_key)
-    return attachment_response(request, data, row.content_type, row.filename)
+    return await serve_attachment(request, state.storage, row.storage_key, row.content_type, row.filename)

@@ -14,6 +14,8 @@ from portal.settings import Settings
 class Storage(Protocol):
     async def put(self, key: str, data: bytes, content_type: str) -> None: ...
     async def get(self, key: str) -> bytes: ...
+    async def size(self, key: str) -> int: ...
+    async def get_range(self, key: str, first: int, last: int) -> bytes: ...  # bytes first..last, inclusive
     async def delete(self, key: str) -> None: ...
 
 
@@ -50,6 +52,26 @@ class FilesystemStorage:
             raise NotFound("no such object", code="FILE_NOT_FOUND")
         return await asyncio.to_thread(path.read_bytes)
 
+    async def size(self, key: str) -> int:
+        path = self._path(key)
+        try:
+            return (await asyncio.to_thread(path.stat)).st_size
+        except FileNotFoundError:
+            raise NotFound("no such object", code="FILE_NOT_FOUND") from None
+
+    async def get_range(self, key: str, first: int, last: int) -> bytes:
+        path = self._path(key)
+
+        def read() -> bytes:
+            with path.open("rb") as f:
+                f.seek(first)
+                return f.read(last - first + 1)
+
+        try:
+            return await asyncio.to_thread(read)
+        except FileNotFoundError:
+            raise NotFound("no such object", code="FILE_NOT_FOUND") from None
+
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self._path(key).unlink, True)
 
@@ -74,6 +96,27 @@ class S3Storage:
 
         try:
             response = await asyncio.to_thread(self.client.get_object, Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            raise NotFound("no such object", code="FILE_NOT_FOUND") from exc
+        body: bytes = await asyncio.to_thread(response["Body"].read)
+        return body
+
+    async def size(self, key: str) -> int:
+        from botocore.exceptions import ClientError
+
+        try:
+            head = await asyncio.to_thread(self.client.head_object, Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            raise NotFound("no such object", code="FILE_NOT_FOUND") from exc
+        return int(head["ContentLength"])
+
+    async def get_range(self, key: str, first: int, last: int) -> bytes:
+        """Only those bytes cross the network (a PDF viewer reads a large file in many small ranges)."""
+        from botocore.exceptions import ClientError
+
+        try:
+            response = await asyncio.to_thread(self.client.get_object, Bucket=self.bucket, Key=key,
+                                               Range=f"bytes={first}-{last}")
         except ClientError as exc:
             raise NotFound("no such object", code="FILE_NOT_FOUND") from exc
         body: bytes = await asyncio.to_thread(response["Body"].read)
