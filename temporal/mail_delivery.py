@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 
+from temporalio.api.enums.v1 import PendingActivityState
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from portal.notify.dispatcher import MailDispatcher
 from temporal import queues
@@ -64,3 +66,37 @@ class MailDelivery:
     async def shutdown(self) -> None:
         self._stopped.set()
         await self.dispatcher.shutdown()
+
+
+@dataclass
+class DeliveryStatus:
+    workflow_id: str
+    status: str  # running | missing | unreachable | Temporal's status of the last run (terminated, ...)
+    shift_running: bool  # a worker holds the `notify.deliver` shift now
+    shift_attempt: int | None  # > 1: the shift keeps failing (the last failure says why)
+    last_failure: str | None
+    temporal_ui_url: str
+
+
+async def delivery_status(client: Client | None, prefix: str, ui_url: str) -> DeliveryStatus:
+    """The deployment's delivery run as operators need it (None: Temporal is unreachable)."""
+    wid = workflow_id(prefix)
+    if client is None:
+        return DeliveryStatus(wid, "unreachable", False, None, None, ui_url)
+    try:
+        desc = await client.get_workflow_handle(wid).describe()
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            return DeliveryStatus(wid, "missing", False, None, None, ui_url)
+        return DeliveryStatus(wid, "unreachable", False, None, None, ui_url)
+    shifts = [a for a in desc.raw_description.pending_activities if a.activity_type.name == "notify.deliver"]
+    shift = shifts[0] if shifts else None
+    return DeliveryStatus(
+        workflow_id=wid,
+        status=(desc.status.name.lower() if desc.status is not None else "unknown"),
+        shift_running=shift is not None and shift.state == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+        shift_attempt=shift.attempt if shift is not None else None,
+        last_failure=(shift.last_failure.message or None) if shift is not None and shift.HasField("last_failure")
+        else None,
+        temporal_ui_url=ui_url,
+    )

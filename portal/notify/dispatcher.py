@@ -439,3 +439,29 @@ def _close(smtp: smtplib.SMTP) -> None:
         smtp.quit()
     except (OSError, smtplib.SMTPException):
         smtp.close()
+
+
+@dataclass
+class OutboxStatus:
+    waiting: int  # not sent yet and not given up
+    retrying: int  # of those, tried and refused or failed at least once
+    oldest_waiting_at: datetime | None
+    given_up: int  # failed for two days: not sent, `failed_at` set
+    last_error: str | None  # of the most recently failed attempt still waiting
+
+
+_STATUS = """
+SELECT count(*), count(*) FILTER (WHERE last_error IS NOT NULL), min(created_at),
+       (SELECT count(*) FROM notify_outbox WHERE failed_at IS NOT NULL),
+       (SELECT last_error FROM notify_outbox
+         WHERE sent_at IS NULL AND failed_at IS NULL AND last_error IS NOT NULL
+         ORDER BY next_attempt_at DESC LIMIT 1)
+  FROM notify_outbox
+ WHERE sent_at IS NULL AND failed_at IS NULL
+"""
+
+
+async def outbox_status(conn: AsyncConnection) -> OutboxStatus:
+    """What the outbox holds that has not gone out; read from the two partial indexes, never the sent mails."""
+    row = (await driver_rows(conn, _STATUS, {}))[0]
+    return OutboxStatus(*row)

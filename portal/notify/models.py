@@ -42,6 +42,7 @@ class NotifyOutbox(Base):
     __table_args__ = (
         Index("ix_notify_outbox_due", "next_attempt_at",
               postgresql_where=text("sent_at IS NULL AND failed_at IS NULL")),
+        Index("ix_notify_outbox_given_up", "failed_at", postgresql_where=text("failed_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)

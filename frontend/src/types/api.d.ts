@@ -1193,6 +1193,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/approval/mail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Mail Status
+         * @description The notification mail not sent yet (waiting, retrying after a refusal, given up after two days) and the
+         *     MailDeliveryWorkflow that sends it: `status` running, missing (a worker start brings it back) or unreachable,
+         *     and whether a worker holds its shift. docs/operations.md says what to do with each.
+         */
+        get: operations["admin_approval_mail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/approval/statistics": {
         parameters: {
             query?: never;
@@ -1947,6 +1969,21 @@ export interface components {
             /** Is Active */
             is_active: boolean;
         };
+        /** DeliveryOut */
+        DeliveryOut: {
+            /** Workflow Id */
+            workflow_id: string;
+            /** Status */
+            status: string;
+            /** Shift Running */
+            shift_running: boolean;
+            /** Shift Attempt */
+            shift_attempt: number | null;
+            /** Last Failure */
+            last_failure: string | null;
+            /** Temporal Ui Url */
+            temporal_ui_url: string;
+        };
         /** DepartmentCreate */
         DepartmentCreate: {
             /** Name */
@@ -2422,6 +2459,22 @@ export interface components {
              */
             success: boolean;
             data: components["schemas"]["LineIn"];
+            /** Message */
+            message?: string | null;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp?: string;
+        };
+        /** Envelope[MailStatusOut] */
+        Envelope_MailStatusOut_: {
+            /**
+             * Success
+             * @default true
+             */
+            success: boolean;
+            data: components["schemas"]["MailStatusOut"];
             /** Message */
             message?: string | null;
             /**
@@ -3014,6 +3067,11 @@ export interface components {
             /** Refresh Token */
             refresh_token?: string | null;
         };
+        /** MailStatusOut */
+        MailStatusOut: {
+            outbox: components["schemas"]["OutboxOut"];
+            delivery: components["schemas"]["DeliveryOut"];
+        };
         /** MarkRead */
         MarkRead: {
             /**
@@ -3183,6 +3241,19 @@ export interface components {
             member_count: number;
             /** Children */
             children?: components["schemas"]["OrgNode"][];
+        };
+        /** OutboxOut */
+        OutboxOut: {
+            /** Waiting */
+            waiting: number;
+            /** Retrying */
+            retrying: number;
+            /** Oldest Waiting At */
+            oldest_waiting_at: string | null;
+            /** Given Up */
+            given_up: number;
+            /** Last Error */
+            last_error: string | null;
         };
         /** PageEnvelope[ADSyncLogOut] */
         PageEnvelope_ADSyncLogOut_: {
@@ -8092,6 +8163,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_list_StuckOut__"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    admin_approval_mail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_MailStatusOut_"];
                 };
             };
             /** @description Missing, invalid, expired or revoked token */
