@@ -64,6 +64,7 @@ class MailDeliveryActivities:
                 type="OUTBOX_UNAVAILABLE") from None
         finally:
             beat.cancel()
+            await asyncio.gather(beat, return_exceptions=True)
 
 
 async def _heartbeat(every: float) -> None:

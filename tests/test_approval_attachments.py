@@ -12,8 +12,10 @@ from pathlib import Path
 import boto3
 import httpx
 import pytest
+from botocore.exceptions import ClientError
 
 from api.main import create_app
+from portal.common.errors import NotFound
 from portal.devstack.services import free_port
 from tests.approval_helpers import DOCS, build_company, draft
 from tests.conftest import make_settings
@@ -173,6 +175,16 @@ async def test_s3_backend_stores_and_serves_through_a_real_s3_endpoint(services,
                 storage = app.state.gw.storage
                 assert await storage.get_range(keys[0], 2, 5) == PNG[2:6]
                 assert await storage.size(keys[0]) == len(PNG)
+                for missing in (storage.get("approval/none"), storage.size("approval/none"),
+                                storage.get_range("approval/none", 0, 1)):
+                    with pytest.raises(NotFound):
+                        await missing
+                storage.bucket = "no-such-bucket"  # any other S3 error is not a "file not found"
+                try:
+                    with pytest.raises(ClientError):
+                        await storage.get(keys[0])
+                finally:
+                    storage.bucket = "gw-files"
                 await client.delete(f"/api/v1/approval/attachments/{r.json()['data']['id']}", headers=h)
                 assert "Contents" not in s3.list_objects_v2(Bucket="gw-files")
 

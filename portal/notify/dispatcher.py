@@ -188,19 +188,24 @@ class MailDispatcher:
 
     async def _listen(self) -> None:
         """Wake on the channel's messages from other processes while the shift lasts; with Redis away the poll
-        goes on alone, and the subscription is tried again with backoff."""
+        goes on alone, and the subscription is tried again with backoff. The connection is health-checked, so a
+        silently dropped one is noticed within a minute."""
         assert self.redis_url is not None and self.wake_channel is not None
         own = self.token.encode()
         delay = 1.0
         while True:
-            redis = Redis.from_url(self.redis_url, socket_connect_timeout=2)  # no read timeout: it waits for news
+            redis = Redis.from_url(self.redis_url, socket_connect_timeout=2, socket_keepalive=True,
+                                   health_check_interval=30)
             try:
                 async with redis.pubsub(ignore_subscribe_messages=True) as pubsub:
                     await pubsub.subscribe(self.wake_channel)
-                    delay = 1.0
-                    async for message in pubsub.listen():
-                        if message.get("data") != own:
+                    subscribed = time.monotonic()
+                    while True:
+                        message = await pubsub.get_message(timeout=30.0)  # each read runs the health check
+                        if message is not None and message.get("data") != own:
                             self._wake.set()
+                        if time.monotonic() - subscribed > 60:
+                            delay = 1.0  # a subscription that lasted: the next outage starts its backoff afresh
             except (RedisError, OSError) as exc:
                 log.warning("mail wake-up channel unavailable; polling meanwhile",
                             extra={"error": type(exc).__name__, "retry_in": delay})
@@ -256,6 +261,7 @@ class MailDispatcher:
         finally:
             if listener is not None:
                 listener.cancel()
+                await asyncio.gather(listener, return_exceptions=True)
             await self.close_connection()
             self._done.set()
             self._shift.release()

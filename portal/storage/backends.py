@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import stat
 import uuid
 from pathlib import Path
 from typing import Any, Protocol
@@ -54,9 +55,16 @@ class FilesystemStorage:
 
     async def size(self, key: str) -> int:
         path = self._path(key)
+
+        def regular_size() -> int:
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):
+                raise FileNotFoundError(key)
+            return info.st_size
+
         try:
-            return (await asyncio.to_thread(path.stat)).st_size
-        except FileNotFoundError:
+            return await asyncio.to_thread(regular_size)
+        except (FileNotFoundError, NotADirectoryError):
             raise NotFound("no such object", code="FILE_NOT_FOUND") from None
 
     async def get_range(self, key: str, first: int, last: int) -> bytes:
@@ -69,7 +77,7 @@ class FilesystemStorage:
 
         try:
             return await asyncio.to_thread(read)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             raise NotFound("no such object", code="FILE_NOT_FOUND") from None
 
     async def delete(self, key: str) -> None:
@@ -97,7 +105,7 @@ class S3Storage:
         try:
             response = await asyncio.to_thread(self.client.get_object, Bucket=self.bucket, Key=key)
         except ClientError as exc:
-            raise NotFound("no such object", code="FILE_NOT_FOUND") from exc
+            raise _missing_or_raise(exc) from exc
         body: bytes = await asyncio.to_thread(response["Body"].read)
         return body
 
@@ -107,7 +115,7 @@ class S3Storage:
         try:
             head = await asyncio.to_thread(self.client.head_object, Bucket=self.bucket, Key=key)
         except ClientError as exc:
-            raise NotFound("no such object", code="FILE_NOT_FOUND") from exc
+            raise _missing_or_raise(exc) from exc
         return int(head["ContentLength"])
 
     async def get_range(self, key: str, first: int, last: int) -> bytes:
@@ -118,12 +126,21 @@ class S3Storage:
             response = await asyncio.to_thread(self.client.get_object, Bucket=self.bucket, Key=key,
                                                Range=f"bytes={first}-{last}")
         except ClientError as exc:
-            raise NotFound("no such object", code="FILE_NOT_FOUND") from exc
+            raise _missing_or_raise(exc) from exc
         body: bytes = await asyncio.to_thread(response["Body"].read)
         return body
 
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self.client.delete_object, Bucket=self.bucket, Key=key)
+
+
+def _missing_or_raise(exc: Exception) -> NotFound:
+    """A missing object is a 404; any other S3 error (access denied, throttling, an outage) goes on as it is, an
+    internal error that is logged, not a "file not found" that would hide it."""
+    code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
+    if code in ("NoSuchKey", "NotFound", "404"):
+        return NotFound("no such object", code="FILE_NOT_FOUND")
+    raise exc
 
 
 def build_storage(settings: Settings) -> Storage:
