@@ -1,4 +1,4 @@
-// Admin endpoints: users, departments, boards, system settings, statistics, audit log, stuck approvals.
+// Admin endpoints: users, departments, boards, system settings, statistics, audit log, stuck approvals, mail.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, unwrap, unwrapPage } from '@/lib/api-client';
 import type { Schema } from '@/types/api-helpers';
@@ -17,6 +17,7 @@ export type SystemSettingsOut = Schema<'SystemSettingsOut'>;
 export type Statistics = Schema<'StatisticsOut'>;
 export type AuditLog = Schema<'AuditLogOut'>;
 export type Stuck = Schema<'StuckOut'>;
+export type MailStatus = Schema<'MailStatusOut'>;
 
 export interface ApprovalStatistics {
   by_status: Record<string, number>;
@@ -34,6 +35,7 @@ export const adminKeys = {
   approvalStatistics: ['admin', 'approval-statistics'] as const,
   audit: (params: object) => ['admin', 'audit', params] as const,
   stuck: ['admin', 'stuck'] as const,
+  mail: ['admin', 'mail'] as const,
 };
 
 // --- users ----------------------------------------------------------------------------------------------
@@ -136,4 +138,8 @@ export function useAuditLogs(params: AuditQuery) {
 
 export function useStuckApprovals() {
   return useQuery({ queryKey: adminKeys.stuck, queryFn: () => unwrap<Stuck[]>(api.get('/admin/approval/stuck')) });
+}
+
+export function useMailStatus() {
+  return useQuery({ queryKey: adminKeys.mail, queryFn: () => unwrap<MailStatus>(api.get('/admin/approval/mail')) });
 }
