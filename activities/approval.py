@@ -21,12 +21,11 @@ from workflows.approval_contracts import Projection, ProjectionResult
 
 class ApprovalActivities:
     def __init__(self, sessions: SessionFactory, wake_mailer: Callable[[], None] | None = None,
-                 redis_url: str | None = None, mail_wake: tuple[str, str] | None = None) -> None:
+                 redis_url: str | None = None) -> None:
         self.sessions = sessions
         self.engine: AsyncEngine = sessions.kw["bind"]
         self.wake_mailer = wake_mailer  # the mail dispatcher of this process, told after mail was queued
         self.redis_url = redis_url  # where the portal caches pending boxes (None: nothing to invalidate)
-        self.mail_wake = mail_wake  # (channel, this process's token): wakes the dispatcher of another process
         self._redis: Redis | None = None
 
     def _cache(self) -> Redis | None:
@@ -38,12 +37,10 @@ class ApprovalActivities:
     async def project(self, snapshot: Projection) -> ProjectionResult:
         redis = self._cache()
         applied = await projection.apply(self.engine, snapshot)
+        if redis is not None:  # after the commit: the line's approvers and their delegates of the day
+            await boxes.pending_changed(redis, applied.audience)
         if applied.mails_queued and self.wake_mailer is not None:
             self.wake_mailer()
-        if redis is not None:  # after the commit: the line's approvers and their delegates of the day; and the
-            # mail wake-up for whichever worker process holds the delivery shift, in the same command
-            await boxes.pending_changed(redis, applied.audience,
-                                        publish=self.mail_wake if applied.mails_queued else None)
         return ProjectionResult(document_number=applied.document_number)
 
     @activity.defn(name="approval.escalation_targets")

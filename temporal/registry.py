@@ -35,17 +35,14 @@ class Dependencies:
 
 
 def mail_dispatcher(deps: Dependencies) -> MailDispatcher:
-    settings = deps.settings
-    return MailDispatcher(deps.sessions, settings, redis_url=settings.effective_redis_url,
-                          wake_channel=f"{settings.temporal_prefix}notify:outbox")
+    return MailDispatcher(deps.sessions, deps.settings)
 
 
 def queue_specs(deps: Dependencies, dispatcher: MailDispatcher) -> list[QueueSpec]:
     """`dispatcher`: this process's, woken by its approval projections and run by MailDeliveryWorkflow's shifts."""
     prefix = deps.settings.temporal_prefix
     system = SystemActivities(deps.sessions)
-    approval = ApprovalActivities(deps.sessions, dispatcher.wake, deps.settings.effective_redis_url,
-                                  mail_wake=dispatcher.wake_signal)
+    approval = ApprovalActivities(deps.sessions, dispatcher.wake, deps.settings.effective_redis_url)
     notify = NotifyActivities(deps.sessions, deps.settings)
     delivery = MailDeliveryActivities(dispatcher)
     adsync = ADSyncActivities(deps.sessions, deps.settings)

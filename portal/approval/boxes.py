@@ -114,19 +114,16 @@ def pending_cache(redis: Redis, user_id: int) -> BytesCache:
 
 # One command for every key: a client pipeline of one INCR per user cost the projection activity about twice the
 # CPU (packing and parsing each command and reply), on every approval action.
-# With ARGV (channel, message) the same command also publishes that message (the projection's mail wake-up).
-_BUMP = ("for _, key in ipairs(KEYS) do redis.call('INCR', key) end "
-         "if ARGV[1] then redis.call('PUBLISH', ARGV[1], ARGV[2]) end return #KEYS")
+_BUMP = "for _, key in ipairs(KEYS) do redis.call('INCR', key) end return #KEYS"
 
 
-async def pending_changed(redis: Redis, user_ids: Collection[int], *, publish: tuple[str, str] | None = None) -> None:
-    """Make these users' cached pending boxes stale, and publish `publish` = (channel, message) if given, in one
-    command. Fails soft: with Redis down the entries expire within `PENDING_CACHE_SECONDS` (and mail waits for the
-    dispatcher's poll)."""
-    if not user_ids and publish is None:
+async def pending_changed(redis: Redis, user_ids: Collection[int]) -> None:
+    """Make these users' cached pending boxes stale (one command). Fails soft: with Redis down the entries
+    expire within `PENDING_CACHE_SECONDS`."""
+    if not user_ids:
         return
     keys = [pending_cache(redis, user_id).version_key for user_id in sorted(user_ids)]
     try:
-        await redis.eval(_BUMP, len(keys), *keys, *(publish or ()))
+        await redis.eval(_BUMP, len(keys), *keys)
     except (RedisError, OSError):
         log.warning("pending box invalidation failed", extra={"users": len(user_ids)})

@@ -1,15 +1,14 @@
 """The mail dispatcher: drains the email outbox in batches over one SMTP connection, kept between batches.
 
-It runs as the `notify.deliver` activity of MailDeliveryWorkflow (workflows/mail_delivery.py), on one worker of the
-notify queue at a time. Approval projections write outbox rows in their own transaction, then wake the dispatcher:
-their own process's directly, and the one holding the shift in another worker process through a Redis channel
-(published in the command that invalidates the pending boxes). It also polls every few seconds, so a retry coming
-due, or any mail while Redis is away, goes out too. A batch is claimed with `FOR UPDATE SKIP LOCKED` by moving its
-`next_attempt_at` one lease ahead, so a dispatcher taking over from a dead one never touches it until the lease
-ends. Each message is marked sent in its own commit right after the SMTP server accepted it; a dispatcher killed in
-between leaves the row to be sent again after the lease, with the same Message-ID. SMTP failures are retried with
-exponential backoff (2 s doubling up to 10 min) for two days and never block an approval. The connection stays open
-for the next batch while it is idle less than `SMTP_KEEPALIVE` and answers a NOOP, so a busy hour costs the relay
+It runs as the `notify.deliver` activity of MailDeliveryWorkflow (workflows/mail_delivery.py), on one worker of
+the notify queue at a time. Approval projections write outbox rows in their own transaction and wake the
+dispatcher of their process; it also polls every few seconds, so rows written by another worker process or a retry
+coming due go out too. A batch is claimed with `FOR UPDATE SKIP LOCKED` by moving its `next_attempt_at` one
+lease ahead, so a dispatcher taking over from a dead one never touches it until the lease ends. Each message is
+marked sent in its own commit right after the SMTP server accepted it; a dispatcher killed in between leaves the
+row to be sent again after the lease, with the same Message-ID. SMTP failures are retried with exponential
+backoff (2 s doubling up to 10 min) for two days and never block an approval. The connection stays open for
+the next batch while it is idle less than `SMTP_KEEPALIVE` and answers a NOOP, so a busy hour costs the relay
 one connection rather than one per batch.
 """
 
@@ -19,7 +18,6 @@ import asyncio
 import logging
 import smtplib
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -27,8 +25,6 @@ from email.errors import MessageError
 from email.message import Message
 from functools import partial
 
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
@@ -154,14 +150,8 @@ class MailDispatcher:
     def __init__(
         self, sessions: SessionFactory, settings: Settings, *, batch_size: int = 50, idle_poll: float = 5.0,
         linger: float = 0.2, lease: timedelta = LEASE, keepalive: float = SMTP_KEEPALIVE,
-        redis_url: str | None = None, wake_channel: str | None = None,
     ) -> None:
         self.sessions = sessions
-        # Projections of other worker processes wake this one through a Redis channel while it holds the shift;
-        # this process's own projections wake it directly, and their messages (with this token) are ignored.
-        self.redis_url = redis_url
-        self.wake_channel = wake_channel
-        self.token = uuid.uuid4().hex
         self.engine: AsyncEngine = sessions.kw["bind"]
         self.settings = settings
         self.batch_size = batch_size
@@ -181,39 +171,6 @@ class MailDispatcher:
         """Called after a commit that queued mail; cheap and safe from any coroutine of this loop."""
         self._wake.set()
 
-    @property
-    def wake_signal(self) -> tuple[str, str] | None:
-        """(channel, message) that projections publish after queueing mail, or None without a channel."""
-        return (self.wake_channel, self.token) if self.wake_channel else None
-
-    async def _listen(self) -> None:
-        """Wake on the channel's messages from other processes while the shift lasts; with Redis away the poll
-        goes on alone, and the subscription is tried again with backoff. The connection is health-checked, so a
-        silently dropped one is noticed within a minute."""
-        assert self.redis_url is not None and self.wake_channel is not None
-        own = self.token.encode()
-        delay = 1.0
-        while True:
-            redis = Redis.from_url(self.redis_url, socket_connect_timeout=2, socket_keepalive=True,
-                                   health_check_interval=30)
-            try:
-                async with redis.pubsub(ignore_subscribe_messages=True) as pubsub:
-                    await pubsub.subscribe(self.wake_channel)
-                    subscribed = time.monotonic()
-                    while True:
-                        message = await pubsub.get_message(timeout=30.0)  # each read runs the health check
-                        if message is not None and message.get("data") != own:
-                            self._wake.set()
-                        if time.monotonic() - subscribed > 60:
-                            delay = 1.0  # a subscription that lasted: the next outage starts its backoff afresh
-            except (RedisError, OSError) as exc:
-                log.warning("mail wake-up channel unavailable; polling meanwhile",
-                            extra={"error": type(exc).__name__, "retry_in": delay})
-            finally:
-                await redis.aclose()
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 30.0)
-
     async def run(self, *, seconds: float | None = None, raise_errors: bool = False) -> int:
         """Send due mail until `shutdown` (or for `seconds`, counted from this call); returns how many mails went
         out. One shift at a time: a retried attempt on this process waits for a cancelled one to end.
@@ -224,7 +181,6 @@ class MailDispatcher:
         ends = None if seconds is None else time.monotonic() + seconds
         await self._shift.acquire()
         self._done = asyncio.Event()
-        listener = asyncio.create_task(self._listen()) if self.redis_url and self.wake_channel else None
         try:
             pause = 1.0
             sent = 0
@@ -259,9 +215,6 @@ class MailDispatcher:
                 await self._sleep(max(wait, 0.0))
             return sent
         finally:
-            if listener is not None:
-                listener.cancel()
-                await asyncio.gather(listener, return_exceptions=True)
             await self.close_connection()
             self._done.set()
             self._shift.release()
