@@ -100,14 +100,7 @@ class S3Storage:
                                 ContentType=content_type)
 
     async def get(self, key: str) -> bytes:
-        from botocore.exceptions import ClientError
-
-        try:
-            response = await asyncio.to_thread(self.client.get_object, Bucket=self.bucket, Key=key)
-        except ClientError as exc:
-            raise _missing_or_raise(exc) from exc
-        body: bytes = await asyncio.to_thread(response["Body"].read)
-        return body
+        return await self._read(key)
 
     async def size(self, key: str) -> int:
         from botocore.exceptions import ClientError
@@ -120,11 +113,13 @@ class S3Storage:
 
     async def get_range(self, key: str, first: int, last: int) -> bytes:
         """Only those bytes cross the network (a PDF viewer reads a large file in many small ranges)."""
+        return await self._read(key, Range=f"bytes={first}-{last}")
+
+    async def _read(self, key: str, **options: str) -> bytes:
         from botocore.exceptions import ClientError
 
         try:
-            response = await asyncio.to_thread(self.client.get_object, Bucket=self.bucket, Key=key,
-                                               Range=f"bytes={first}-{last}")
+            response = await asyncio.to_thread(self.client.get_object, Bucket=self.bucket, Key=key, **options)
         except ClientError as exc:
             raise _missing_or_raise(exc) from exc
         body: bytes = await asyncio.to_thread(response["Body"].read)
